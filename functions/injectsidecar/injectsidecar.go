@@ -1,0 +1,58 @@
+// Package injectsidecar adds sidecar containers to pod templates: the Kubernetes way to
+// combine ready-made images instead of installing a helper into a derived image.
+package injectsidecar
+
+import (
+	_ "embed"
+	"strconv"
+	"strings"
+
+	"github.com/unbake/unbake/fnconfigs"
+	"github.com/unbake/unbake/functions/krm"
+	"github.com/unbake/unbake/functions/workload"
+)
+
+//go:embed help.txt
+var help string
+
+// Function is inject-sidecar.
+var Function = krm.New("inject-sidecar", "InjectSidecar",
+	"add sidecar containers (plain or native) and their volumes to pod templates",
+	help, func() *fnconfigs.InjectSidecar { return &fnconfigs.InjectSidecar{} }, transform)
+
+func transform(cfg *fnconfigs.InjectSidecar, rl *krm.ResourceList) error {
+	containers, volumes, err := parts(cfg, rl.FunctionConfig)
+	if err != nil {
+		return err
+	}
+	for _, w := range workload.Select(rl, cfg.Spec.Targets, "spec.selector") {
+		in := &injection{cfg: cfg, w: w, containers: containers, volumes: volumes}
+		changed, err := in.inject()
+		if err != nil {
+			return err
+		}
+		if changed {
+			in.results = append(in.results, krm.Info(w.Item, "injected %s into the pod template", names(containers)))
+		}
+		if w.IsJob() && !cfg.Spec.Native {
+			in.results = append(in.results, krm.Propose(krm.Warning(w.Item, "spec.native",
+				"a plain sidecar keeps running after the %s's main container exits, so the Job never completes: set spec.native: true in the config (Kubernetes 1.29 and later)",
+				w.Item.GetKind()), true))
+		}
+		if cfg.Spec.ExposePort != "" && !krm.HasErrors(in.results) {
+			if err := in.retargetServices(rl.Items); err != nil {
+				return err
+			}
+		}
+		rl.Results = append(rl.Results, in.results...)
+	}
+	return nil
+}
+
+func names(parts []part) string {
+	quoted := make([]string, len(parts))
+	for i, p := range parts {
+		quoted[i] = strconv.Quote(p.name)
+	}
+	return "sidecar " + strings.Join(quoted, ", ")
+}

@@ -1,0 +1,77 @@
+package injectsidecar
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+
+	"github.com/unbake/unbake/fnconfigs"
+	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// part is one container or volume the config injects: its typed form for checks and
+// hashing, and the config's own YAML for output, so the pod shows it as the user wrote it.
+type part struct {
+	key        string // container/NAME or volume/NAME
+	name       string
+	node       *yaml.RNode
+	hash       string
+	configPath string
+	container  *corev1.Container
+	volume     *corev1.Volume
+}
+
+// parts reads the config's containers and volumes from its YAML node.
+func parts(cfg *fnconfigs.InjectSidecar, config *yaml.RNode) ([]part, []part, error) {
+	var containers, volumes []part
+	for i := range cfg.Spec.Containers {
+		c := &cfg.Spec.Containers[i]
+		node, err := config.Pipe(yaml.Lookup("spec", "containers", fmt.Sprintf("[name=%s]", c.Name)))
+		if err != nil || node == nil {
+			return nil, nil, fmt.Errorf("spec.containers[%d]: cannot read the container back from the config", i)
+		}
+		node = node.Copy()
+		if cfg.Spec.Native && c.RestartPolicy == nil {
+			always := corev1.ContainerRestartPolicyAlways
+			c.RestartPolicy = &always
+			if err := node.PipeE(yaml.SetField("restartPolicy", yaml.NewStringRNode(string(always)))); err != nil {
+				return nil, nil, err
+			}
+		}
+		containers = append(containers, part{key: "container/" + c.Name, name: c.Name, node: node,
+			hash: hash(c, cfg.Spec.Native, cfg.Spec.Position), configPath: fmt.Sprintf("spec.containers[%d]", i), container: c})
+	}
+	for i := range cfg.Spec.Volumes {
+		v := &cfg.Spec.Volumes[i]
+		node, err := config.Pipe(yaml.Lookup("spec", "volumes", fmt.Sprintf("[name=%s]", v.Name)))
+		if err != nil || node == nil {
+			return nil, nil, fmt.Errorf("spec.volumes[%d]: cannot read the volume back from the config", i)
+		}
+		volumes = append(volumes, part{key: "volume/" + v.Name, name: v.Name, node: node.Copy(),
+			hash: hash(v), configPath: fmt.Sprintf("spec.volumes[%d]", i), volume: v})
+	}
+	return containers, volumes, nil
+}
+
+// hash identifies a spec independently of how the config's YAML is formatted.
+func hash(values ...any) string {
+	data, _ := json.Marshal(values)
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:5])
+}
+
+// canonical is a volume's typed JSON, to tell whether two volumes are the same.
+func canonical(n *yaml.RNode) (string, error) {
+	data, err := n.MarshalJSON()
+	if err != nil {
+		return "", err
+	}
+	var v corev1.Volume
+	if err := json.Unmarshal(data, &v); err != nil {
+		return "", err
+	}
+	out, err := json.Marshal(v)
+	return string(out), err
+}

@@ -1,0 +1,90 @@
+package krm
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/unbake/unbake/fnconfigs"
+)
+
+// Function is one unbake function: its names, its help, and what it does to a ResourceList.
+type Function struct {
+	// Name is the binary and image name, e.g. inject-sidecar.
+	Name string
+	// Kind is the functionConfig kind it takes, e.g. InjectSidecar.
+	Kind string
+	// Summary is one line for listings.
+	Summary string
+	// Help documents the config: every field and a full example.
+	Help string
+	// Process changes rl in place and reports results; it returns an error only for
+	// problems that are not results.
+	Process func(rl *ResourceList) error
+}
+
+// New makes a Function whose config of kind is decoded into a fresh newConfig() before
+// transform runs, so a transform only ever sees a defaulted, valid config.
+func New[C fnconfigs.Config](name, kind, summary, help string, newConfig func() C,
+	transform func(cfg C, rl *ResourceList) error) Function {
+	return Function{Name: name, Kind: kind, Summary: summary, Help: help,
+		Process: func(rl *ResourceList) error {
+			cfg := newConfig()
+			if errs := fnconfigs.Decode(rl.FunctionConfig, kind, cfg); len(errs) > 0 {
+				rl.Results = append(rl.Results, FieldErrors(rl.FunctionConfig, errs)...)
+				return nil
+			}
+			if err := transform(cfg, rl); err != nil {
+				return err
+			}
+			if cfg.IsStrict() {
+				Strict(rl.Results)
+			}
+			return nil
+		}}
+}
+
+// Main runs fn as a program and returns its exit status.
+func Main(fn Function, args []string) int {
+	for _, a := range args {
+		if a == "-h" || a == "--help" || a == "help" {
+			fmt.Fprint(os.Stdout, fn.Help)
+			return 0
+		}
+	}
+	if len(args) > 0 {
+		fmt.Fprintf(os.Stderr, "%s: unexpected argument %q: the function reads a ResourceList on stdin (see --help)\n", fn.Name, args[0])
+		return 2
+	}
+	return Run(fn.Process, os.Stdin, os.Stdout, os.Stderr)
+}
+
+// Run reads a ResourceList from in, processes it and writes it to out. When any error
+// result exists it writes the results alone (no items, so no tool can apply a partial
+// list), prints them on errOut, and returns 1.
+func Run(process func(*ResourceList) error, in io.Reader, out, errOut io.Writer) int {
+	rl, err := Read(in)
+	if err != nil {
+		fmt.Fprintf(errOut, "error: %v\n", err)
+		failed := &ResourceList{Results: asResults(err, nil)}
+		_ = Write(out, failed)
+		return 1
+	}
+	if err := process(rl); err != nil {
+		rl.Results = append(rl.Results, asResults(err, rl.FunctionConfig)...)
+	}
+	if HasErrors(rl.Results) {
+		for _, r := range rl.Results {
+			if r.Severity != "info" {
+				fmt.Fprintln(errOut, formatResult(r))
+			}
+		}
+		_ = Write(out, &ResourceList{FunctionConfig: rl.FunctionConfig, Results: rl.Results})
+		return 1
+	}
+	if err := Write(out, rl); err != nil {
+		fmt.Fprintf(errOut, "error: %v\n", err)
+		return 1
+	}
+	return 0
+}

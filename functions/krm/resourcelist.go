@@ -1,0 +1,198 @@
+// Package krm reads and writes KRM function ResourceLists and runs functions on them.
+package krm
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+const (
+	resourceListKind = "ResourceList"
+	// APIVersion is the ResourceList version unbake writes.
+	APIVersion = "config.kubernetes.io/v1"
+)
+
+// acceptedAPIVersions are the ResourceList versions kustomize and kpt send.
+var acceptedAPIVersions = map[string]bool{APIVersion: true, "config.kubernetes.io/v1alpha1": true}
+
+// ResourceList is the function's input and output: the items, the functionConfig, and the
+// results a function reports.
+type ResourceList struct {
+	Items          []*yaml.RNode
+	FunctionConfig *yaml.RNode
+	Results        framework.Results
+}
+
+// Read parses a ResourceList in YAML or JSON.
+func Read(in io.Reader) (*ResourceList, error) {
+	data, err := io.ReadAll(in)
+	if err != nil {
+		return nil, fmt.Errorf("reading the ResourceList: %w", err)
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+
+	var doc yaml.Node
+	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
+		if err == io.EOF {
+			return nil, fmt.Errorf("the input is empty: expected a ResourceList (kind: %s, apiVersion: %s)", resourceListKind, APIVersion)
+		}
+		return nil, fmt.Errorf("the input is not valid YAML or JSON: %w", err)
+	}
+	root := yaml.NewRNode(&doc)
+	if root.YNode().Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("the input is not a ResourceList: expected a mapping with kind: %s", resourceListKind)
+	}
+	if kind := root.GetKind(); kind != resourceListKind {
+		return nil, fmt.Errorf("the input has kind %q: expected kind: %s (run unbake functions through kustomize or kpt, or pipe a ResourceList)", kind, resourceListKind)
+	}
+	if v := root.GetApiVersion(); !acceptedAPIVersions[v] {
+		return nil, fmt.Errorf("the ResourceList has apiVersion %q: expected %s", v, APIVersion)
+	}
+	if isFlow(root.YNode()) {
+		toBlockStyle(root.YNode())
+	}
+
+	rl := &ResourceList{}
+	if fc := root.Field("functionConfig"); fc != nil && !yaml.IsMissingOrNull(fc.Value) {
+		rl.FunctionConfig = fc.Value
+	}
+	items := root.Field("items")
+	if items == nil || yaml.IsMissingOrNull(items.Value) {
+		return rl, nil
+	}
+	if items.Value.YNode().Kind != yaml.SequenceNode {
+		return nil, fmt.Errorf("items: expected a list of resources")
+	}
+	for i, n := range items.Value.Content() {
+		if n.Kind != yaml.MappingNode {
+			return nil, fmt.Errorf("items[%d]: expected a resource (a mapping with apiVersion, kind and metadata)", i)
+		}
+		rl.Items = append(rl.Items, yaml.NewRNode(n))
+	}
+	return rl, nil
+}
+
+// isFlow tells JSON (and flow-style YAML) input apart, so its output can be block YAML.
+func isFlow(n *yaml.Node) bool { return n.Style&yaml.FlowStyle != 0 }
+
+// toBlockStyle drops JSON's flow and quoting styles; the encoder quotes strings that need it.
+func toBlockStyle(n *yaml.Node) {
+	n.Style = 0
+	for _, c := range n.Content {
+		toBlockStyle(c)
+	}
+}
+
+// Write writes the list item by item: encoding one small document at a time keeps memory
+// proportional to the largest item rather than to the whole list.
+func Write(out io.Writer, rl *ResourceList) error {
+	var buf bytes.Buffer
+	buf.WriteString("apiVersion: " + APIVersion + "\nkind: " + resourceListKind + "\n")
+	if len(rl.Items) == 0 {
+		buf.WriteString("items: []\n")
+	} else {
+		buf.WriteString("items:\n")
+	}
+	for _, item := range rl.Items {
+		if err := writeSequenceEntry(&buf, item.YNode()); err != nil {
+			return fmt.Errorf("writing %s: %w", Describe(item), err)
+		}
+		if buf.Len() > 1<<16 {
+			if _, err := out.Write(buf.Bytes()); err != nil {
+				return err
+			}
+			buf.Reset()
+		}
+	}
+	if rl.FunctionConfig != nil {
+		if err := writeField(&buf, "functionConfig", rl.FunctionConfig.YNode()); err != nil {
+			return fmt.Errorf("writing the functionConfig: %w", err)
+		}
+	}
+	if len(rl.Results) > 0 {
+		results, err := resultsNode(rl.Results)
+		if err != nil {
+			return err
+		}
+		if err := writeField(&buf, "results", results); err != nil {
+			return fmt.Errorf("writing the results: %w", err)
+		}
+	}
+	_, err := out.Write(buf.Bytes())
+	return err
+}
+
+func resultsNode(results framework.Results) (*yaml.Node, error) {
+	var n yaml.Node
+	if err := n.Encode(results); err != nil {
+		return nil, fmt.Errorf("encoding the results: %w", err)
+	}
+	return &n, nil
+}
+
+// writeSequenceEntry writes n as "- " followed by its block, indented under the list.
+func writeSequenceEntry(buf *bytes.Buffer, n *yaml.Node) error {
+	body, err := encode(n)
+	if err != nil {
+		return err
+	}
+	buf.WriteString("- ")
+	indentLines(buf, body)
+	return nil
+}
+
+func writeField(buf *bytes.Buffer, key string, n *yaml.Node) error {
+	body, err := encode(n)
+	if err != nil {
+		return err
+	}
+	if n.Kind == yaml.SequenceNode && len(n.Content) > 0 && n.Style&yaml.FlowStyle == 0 {
+		// Compact sequence style, as kyaml writes it: the dashes align with the key.
+		buf.WriteString(key + ":\n")
+		buf.Write(body)
+		return nil
+	}
+	if n.Kind == yaml.MappingNode && len(n.Content) > 0 && n.Style&yaml.FlowStyle == 0 {
+		buf.WriteString(key + ":\n  ")
+		indentLines(buf, body)
+		return nil
+	}
+	buf.WriteString(key + ": ")
+	buf.Write(body)
+	return nil
+}
+
+// indentLines writes body, indenting every line but the first by two spaces.
+func indentLines(buf *bytes.Buffer, body []byte) {
+	for i := 0; len(body) > 0; i++ {
+		end := bytes.IndexByte(body, '\n') + 1
+		if end == 0 {
+			end = len(body)
+		}
+		line := body[:end]
+		if i > 0 && len(line) > 1 {
+			buf.WriteString("  ")
+		}
+		buf.Write(line)
+		body = body[end:]
+	}
+}
+
+func encode(n *yaml.Node) ([]byte, error) {
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(yaml.DefaultIndent)
+	enc.CompactSeqIndent()
+	if err := enc.Encode(n); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}

@@ -1,0 +1,139 @@
+package krm
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// Result builds a result about item (nil for none) and, when fieldPath is not empty, one
+// of its fields.
+func Result(severity framework.Severity, item *yaml.RNode, fieldPath, format string, args ...any) *framework.Result {
+	r := &framework.Result{Severity: severity, Message: fmt.Sprintf(format, args...)}
+	if item != nil {
+		r.ResourceRef = Ref(item)
+		r.File = fileOf(item)
+	}
+	if fieldPath != "" {
+		r.Field = &framework.Field{Path: fieldPath}
+	}
+	return r
+}
+
+// Info reports a change made to item.
+func Info(item *yaml.RNode, format string, args ...any) *framework.Result {
+	return Result(framework.Info, item, "", format, args...)
+}
+
+// Warning reports a problem that does not stop the run unless the config is strict.
+func Warning(item *yaml.RNode, fieldPath, format string, args ...any) *framework.Result {
+	return Result(framework.Warning, item, fieldPath, format, args...)
+}
+
+// Error reports a problem that fails the run.
+func Error(item *yaml.RNode, fieldPath, format string, args ...any) *framework.Result {
+	return Result(framework.Error, item, fieldPath, format, args...)
+}
+
+// FieldErrors turns apimachinery field errors about item into error results.
+func FieldErrors(item *yaml.RNode, errs field.ErrorList) framework.Results {
+	results := make(framework.Results, 0, len(errs))
+	for _, e := range errs {
+		results = append(results, Error(item, e.Field, "%s", e.Error()))
+	}
+	return results
+}
+
+// Propose sets the value that would fix the problem r reports.
+func Propose(r *framework.Result, value any) *framework.Result {
+	if r.Field == nil {
+		r.Field = &framework.Field{}
+	}
+	r.Field.ProposedValue = value
+	return r
+}
+
+// HasErrors tells whether any result is an error.
+func HasErrors(results framework.Results) bool {
+	for _, r := range results {
+		if r.Severity == framework.Error {
+			return true
+		}
+	}
+	return false
+}
+
+// Strict turns warnings into errors, for configs with strict: true.
+func Strict(results framework.Results) {
+	for _, r := range results {
+		if r.Severity == framework.Warning {
+			r.Severity = framework.Error
+			r.Message += " (an error because strict: true)"
+		}
+	}
+}
+
+// asResults unwraps results returned as an error, or wraps any other error as one.
+func asResults(err error, functionConfig *yaml.RNode) framework.Results {
+	var results framework.Results
+	if errors.As(err, &results) {
+		return results
+	}
+	return framework.Results{Error(functionConfig, "", "%s", err.Error())}
+}
+
+// Ref identifies item in results.
+func Ref(item *yaml.RNode) *yaml.ResourceIdentifier {
+	return &yaml.ResourceIdentifier{
+		TypeMeta: yaml.TypeMeta{APIVersion: item.GetApiVersion(), Kind: item.GetKind()},
+		NameMeta: yaml.NameMeta{Name: item.GetName(), Namespace: item.GetNamespace()},
+	}
+}
+
+func fileOf(item *yaml.RNode) *framework.File {
+	path, index, _ := kioutil.GetFileAnnotations(item)
+	if path == "" {
+		return nil
+	}
+	i, _ := strconv.Atoi(index)
+	return &framework.File{Path: path, Index: i}
+}
+
+// Describe names item the way kubectl does: Kind namespace/name.
+func Describe(item *yaml.RNode) string {
+	if item == nil {
+		return "the input"
+	}
+	name := item.GetName()
+	if ns := item.GetNamespace(); ns != "" {
+		name = ns + "/" + name
+	}
+	return strings.TrimSpace(item.GetKind() + " " + name)
+}
+
+// formatResult is the one-line form printed on stderr, where kustomize shows it.
+func formatResult(r *framework.Result) string {
+	var b strings.Builder
+	b.WriteString(string(r.Severity))
+	if r.ResourceRef != nil {
+		b.WriteString(": " + strings.TrimSpace(r.ResourceRef.Kind+" "+qualifiedName(r.ResourceRef)))
+	}
+	b.WriteString(": " + r.Message)
+	if r.Field != nil && r.Field.ProposedValue != nil {
+		fmt.Fprintf(&b, " (proposed value: %v)", r.Field.ProposedValue)
+	}
+	return b.String()
+}
+
+func qualifiedName(id *yaml.ResourceIdentifier) string {
+	if id.Namespace != "" {
+		return id.Namespace + "/" + id.Name
+	}
+	return id.Name
+}

@@ -1,0 +1,59 @@
+package workload
+
+import (
+	"path"
+	"slices"
+
+	"github.com/unbake/unbake/fnconfigs"
+	"github.com/unbake/unbake/functions/krm"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// Matches tells whether sel picks the workload in item; a nil selector picks every one.
+func Matches(sel *fnconfigs.Selector, item *yaml.RNode) bool {
+	if sel == nil {
+		return true
+	}
+	if len(sel.Kinds) > 0 && !slices.Contains(sel.Kinds, item.GetKind()) {
+		return false
+	}
+	if len(sel.Names) > 0 && !slices.ContainsFunc(sel.Names, func(glob string) bool {
+		ok, _ := path.Match(glob, item.GetName())
+		return ok
+	}) {
+		return false
+	}
+	if len(sel.Namespaces) > 0 && !slices.Contains(sel.Namespaces, item.GetNamespace()) {
+		return false
+	}
+	return subset(sel.Labels, item.GetLabels()) && subset(sel.Annotations, item.GetAnnotations())
+}
+
+func subset(want, have map[string]string) bool {
+	for k, v := range want {
+		if got, ok := have[k]; !ok || got != v {
+			return false
+		}
+	}
+	return true
+}
+
+// Select returns the workloads targets pick, in list order. When none match and the
+// config does not allow that, it adds an error result on selectorPath to rl.
+func Select(rl *krm.ResourceList, targets fnconfigs.Targets, selectorPath string) []Workload {
+	var picked []Workload
+	for _, item := range rl.Items {
+		if krm.Reserved(item) || !Matches(targets.Selector, item) {
+			continue
+		}
+		if w, ok := Of(item); ok {
+			picked = append(picked, w)
+		}
+	}
+	if len(picked) == 0 && !targets.AllowNoMatch {
+		rl.Results = append(rl.Results, krm.Error(rl.FunctionConfig, selectorPath,
+			"%s matches no workload among the %d items: correct the selector (kinds: %v), or set allowNoMatch: true if that is expected",
+			selectorPath, len(rl.Items), fnconfigs.WorkloadKinds))
+	}
+	return picked
+}

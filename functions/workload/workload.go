@@ -1,0 +1,91 @@
+// Package workload finds the pod templates of every pod-bearing kind and picks the
+// workloads a config's selector names.
+package workload
+
+import (
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// Workload is an item that carries a pod template.
+type Workload struct {
+	Item *yaml.RNode
+	// Template is the pod template: the object with the pod's metadata and spec (for a
+	// Pod, the item itself).
+	Template *yaml.RNode
+	// TemplatePath is the template's field path in the item, "" for a Pod.
+	TemplatePath string
+}
+
+// templatePaths says where each kind keeps its pod template, by API group.
+var templatePaths = map[string]struct {
+	group string
+	path  []string
+}{
+	"Pod":                   {"", nil},
+	"ReplicationController": {"", []string{"spec", "template"}},
+	"Deployment":            {"apps", []string{"spec", "template"}},
+	"StatefulSet":           {"apps", []string{"spec", "template"}},
+	"DaemonSet":             {"apps", []string{"spec", "template"}},
+	"ReplicaSet":            {"apps", []string{"spec", "template"}},
+	"Job":                   {"batch", []string{"spec", "template"}},
+	"CronJob":               {"batch", []string{"spec", "jobTemplate", "spec", "template"}},
+}
+
+// Of returns the workload in item, or false when item carries no pod template (other
+// kinds, a same-named kind of another API group, or a template that is missing).
+func Of(item *yaml.RNode) (Workload, bool) {
+	where, ok := templatePaths[item.GetKind()]
+	if !ok || group(item.GetApiVersion()) != where.group {
+		return Workload{}, false
+	}
+	if where.path == nil {
+		return Workload{Item: item, Template: item}, true
+	}
+	template, err := item.Pipe(yaml.Lookup(where.path...))
+	if err != nil || template == nil || template.YNode().Kind != yaml.MappingNode {
+		return Workload{}, false
+	}
+	return Workload{Item: item, Template: template, TemplatePath: strings.Join(where.path, ".")}, true
+}
+
+func group(apiVersion string) string {
+	if i := strings.IndexByte(apiVersion, '/'); i >= 0 {
+		return apiVersion[:i]
+	}
+	return ""
+}
+
+// Field is the item's field path for a path relative to the template, for results.
+func (w Workload) Field(relative string) string {
+	if w.TemplatePath == "" {
+		return relative
+	}
+	return w.TemplatePath + "." + relative
+}
+
+// PodSpec returns the template's spec, created if missing.
+func (w Workload) PodSpec() (*yaml.RNode, error) {
+	return w.Template.Pipe(yaml.LookupCreate(yaml.MappingNode, "spec"))
+}
+
+// Labels are the pod's labels, which Services select on.
+func (w Workload) Labels() map[string]string { return w.Template.GetLabels() }
+
+// Annotation returns a pod-template annotation.
+func (w Workload) Annotation(key string) string { return w.Template.GetAnnotations(key)[key] }
+
+// SetAnnotation sets a pod-template annotation ("" removes it).
+func (w Workload) SetAnnotation(key, value string) error {
+	if value == "" {
+		return w.Template.PipeE(yaml.ClearAnnotation(key))
+	}
+	return w.Template.PipeE(yaml.SetAnnotation(key, value))
+}
+
+// IsJob tells whether the pods run to completion, where a plain sidecar never exits.
+func (w Workload) IsJob() bool {
+	k := w.Item.GetKind()
+	return k == "Job" || k == "CronJob"
+}

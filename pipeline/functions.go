@@ -1,0 +1,23 @@
+// Package pipeline runs unbake functions from one binary and integrates them with
+// kustomize, kpt and Argo CD.
+package pipeline
+
+import (
+	"github.com/unbake/unbake/functions/injectsidecar"
+	"github.com/unbake/unbake/functions/krm"
+)
+
+// Functions are every unbake function, by binary name.
+var Functions = []krm.Function{
+	injectsidecar.Function,
+}
+
+// Lookup returns the function named name (its binary name or its config kind).
+func Lookup(name string) (krm.Function, bool) {
+	for _, fn := range Functions {
+		if fn.Name == name || fn.Kind == name {
+			return fn, true
+		}
+	}
+	return krm.Function{}, false
+}
