@@ -64,7 +64,7 @@ func Decode(node *yaml.RNode, kind string, cfg Config) field.ErrorList {
 func decodeError(err error) *field.Error {
 	var typeErr *json.UnmarshalTypeError
 	if errors.As(err, &typeErr) && typeErr.Field != "" {
-		return field.Invalid(field.NewPath(typeErr.Field), typeErr.Value, "must be of type "+jsonType(typeErr.Type))
+		return field.Invalid(field.NewPath(typeErr.Field), "a "+typeErr.Value, "must be "+jsonType(typeErr.Type))
 	}
 	return field.Invalid(field.NewPath("functionConfig"), nil, err.Error())
 }
@@ -73,18 +73,18 @@ func decodeError(err error) *field.Error {
 func jsonType(t reflect.Type) string {
 	switch t.Kind() {
 	case reflect.Bool:
-		return "boolean"
+		return "a boolean (true or false)"
 	case reflect.String:
-		return "string"
+		return "a string"
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "integer"
+		return "an integer"
 	case reflect.Float32, reflect.Float64:
-		return "number"
+		return "a number"
 	case reflect.Slice, reflect.Array:
-		return "list"
+		return "a list"
 	default:
-		return "object"
+		return "a mapping"
 	}
 }
 

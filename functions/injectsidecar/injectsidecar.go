@@ -31,7 +31,7 @@ func transform(cfg *fnconfigs.InjectSidecar, rl *krm.ResourceList) error {
 		if err != nil {
 			return err
 		}
-		if changed {
+		if changed && !krm.HasErrors(in.results) {
 			in.results = append(in.results, krm.Info(w.Item, "injected %s into the pod template", names(containers)))
 		}
 		if w.IsJob() && !cfg.Spec.Native {

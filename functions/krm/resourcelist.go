@@ -25,6 +25,9 @@ type ResourceList struct {
 	Items          []*yaml.RNode
 	FunctionConfig *yaml.RNode
 	Results        framework.Results
+
+	// raw holds the original text of the items that were read, by their node.
+	raw map[*yaml.Node]rawItem
 }
 
 // Read parses a ResourceList in YAML or JSON.
@@ -53,7 +56,8 @@ func Read(in io.Reader) (*ResourceList, error) {
 	if v := root.GetApiVersion(); !acceptedAPIVersions[v] {
 		return nil, fmt.Errorf("the ResourceList has apiVersion %q: expected %s", v, APIVersion)
 	}
-	if isFlow(root.YNode()) {
+	flow := isFlow(root.YNode())
+	if flow {
 		toBlockStyle(root.YNode())
 	}
 
@@ -73,6 +77,9 @@ func Read(in io.Reader) (*ResourceList, error) {
 			return nil, fmt.Errorf("items[%d]: expected a resource (a mapping with apiVersion, kind and metadata)", i)
 		}
 		rl.Items = append(rl.Items, yaml.NewRNode(n))
+	}
+	if !flow {
+		rl.keepRaw(data, root.YNode(), items.Value.YNode())
 	}
 	return rl, nil
 }
@@ -99,7 +106,9 @@ func Write(out io.Writer, rl *ResourceList) error {
 		buf.WriteString("items:\n")
 	}
 	for _, item := range rl.Items {
-		if err := writeSequenceEntry(&buf, item.YNode()); err != nil {
+		if text, ok := rl.unchangedText(item.YNode()); ok {
+			buf.Write(text)
+		} else if err := writeSequenceEntry(&buf, item.YNode()); err != nil {
 			return fmt.Errorf("writing %s: %w", Describe(item), err)
 		}
 		if buf.Len() > 1<<16 {

@@ -81,7 +81,17 @@ func (w Workload) SetAnnotation(key, value string) error {
 	if value == "" {
 		return w.Template.PipeE(yaml.ClearAnnotation(key))
 	}
-	return w.Template.PipeE(yaml.SetAnnotation(key, value))
+	if w.Template.Field("metadata") != nil {
+		return w.Template.PipeE(yaml.SetAnnotation(key, value))
+	}
+	// A new metadata block goes first, where readers of a pod template look for it.
+	metadata := yaml.NewMapRNode(nil)
+	if err := metadata.SetAnnotations(map[string]string{key: value}); err != nil {
+		return err
+	}
+	w.Template.YNode().Content = append([]*yaml.Node{yaml.NewStringRNode("metadata").YNode(),
+		metadata.Field("metadata").Value.YNode()}, w.Template.YNode().Content...)
+	return nil
 }
 
 // IsJob tells whether the pods run to completion, where a plain sidecar never exits.

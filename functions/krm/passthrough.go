@@ -1,0 +1,142 @@
+package krm
+
+import (
+	"bytes"
+	"hash/fnv"
+	"io"
+	"strconv"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// rawItem is an item's text as it came in, and a fingerprint of its parsed tree: an item
+// whose tree still has that fingerprint when written is written as its original text,
+// so items a function did not change keep their exact bytes, comments and spacing
+// included (the YAML encoder would normalise them).
+type rawItem struct {
+	text        []byte
+	fingerprint uint64
+}
+
+// keepRaw records the original text of every item of the block-style sequence items.
+// Items whose text cannot be cut out cleanly are simply re-encoded when written.
+func (rl *ResourceList) keepRaw(data []byte, root, items *yaml.Node) {
+	lines := splitLines(data)
+	seq := items.Content
+	starts := make([]int, len(seq))
+	for i, item := range seq {
+		floor := 0
+		if i > 0 {
+			floor = seq[i-1].Line
+		}
+		starts[i] = dashLine(lines, item.Line-1, floor, item.Column-3)
+	}
+	rl.raw = make(map[*yaml.Node]rawItem, len(seq))
+	for i, item := range seq {
+		last := len(lines) - 1
+		if i+1 < len(seq) {
+			last = starts[i+1] - 1
+		} else if next := nextLineAfter(root, item.Line); next > 0 {
+			last = next - 2
+		}
+		if text, ok := entryText(lines, starts[i], last, item.Column-3); ok {
+			rl.raw[item] = rawItem{text: text, fingerprint: fingerprint(item)}
+		}
+	}
+}
+
+// dashLine finds the line of an entry's dash: the line of its first key, or above it
+// when comments stand between the dash and the key. It returns -1 if there is none.
+func dashLine(lines [][]byte, keyLine, floor, dash int) int {
+	for l := keyLine; l >= floor && l >= 0 && l < len(lines); l-- {
+		line := lines[l]
+		if dash >= 0 && len(line) > dash && isSpaces(line[:dash]) && line[dash] == '-' &&
+			(len(line) == dash+1 || line[dash+1] == ' ' || line[dash+1] == '\n') {
+			return l
+		}
+	}
+	return -1
+}
+
+// entryText cuts out lines first..last of a sequence entry whose dash is at column
+// dash (0-based), without the sequence's indentation. It refuses entries it cannot cut
+// out exactly: another entry or key on the same lines, or text left of the dash.
+func entryText(lines [][]byte, first, last, dash int) ([]byte, bool) {
+	if dash < 0 || first < 0 || last < first || last >= len(lines) {
+		return nil, false
+	}
+	var b bytes.Buffer
+	for _, line := range lines[first : last+1] {
+		trimmed := bytes.TrimLeft(line, " ")
+		switch {
+		case len(trimmed) == 0 || trimmed[0] == '\n':
+			b.WriteString("\n")
+		case len(line)-len(trimmed) < dash+1 && line[0] != '-' && trimmed[0] != '#':
+			return nil, false
+		case len(line)-len(trimmed) < dash:
+			b.Write(trimmed)
+		default:
+			b.Write(line[dash:])
+		}
+	}
+	if !bytes.HasSuffix(b.Bytes(), []byte("\n")) {
+		b.WriteString("\n")
+	}
+	return b.Bytes(), true
+}
+
+// nextLineAfter is the line of the first top-level key after line, or 0.
+func nextLineAfter(root *yaml.Node, line int) int {
+	next := 0
+	for i := 0; i < len(root.Content); i += 2 {
+		if l := root.Content[i].Line; l > line && (next == 0 || l < next) {
+			next = l
+		}
+	}
+	return next
+}
+
+func splitLines(data []byte) [][]byte {
+	var lines [][]byte
+	for len(data) > 0 {
+		end := bytes.IndexByte(data, '\n') + 1
+		if end == 0 {
+			end = len(data)
+		}
+		lines = append(lines, data[:end])
+		data = data[end:]
+	}
+	return lines
+}
+
+func isSpaces(b []byte) bool { return len(bytes.TrimLeft(b, " ")) == 0 }
+
+// unchangedText returns the original text of item if its tree is as it was read.
+func (rl *ResourceList) unchangedText(item *yaml.Node) ([]byte, bool) {
+	raw, ok := rl.raw[item]
+	if !ok || fingerprint(item) != raw.fingerprint {
+		return nil, false
+	}
+	return raw.text, true
+}
+
+// fingerprint hashes everything about a tree that the encoder writes.
+func fingerprint(n *yaml.Node) uint64 {
+	h := fnv.New64a()
+	writeFingerprint(h, n)
+	return h.Sum64()
+}
+
+func writeFingerprint(h io.Writer, n *yaml.Node) {
+	for _, s := range []string{strconv.Itoa(int(n.Kind)), strconv.Itoa(int(n.Style)), n.Tag, n.Value,
+		n.Anchor, n.HeadComment, n.LineComment, n.FootComment, strconv.Itoa(len(n.Content))} {
+		_, _ = io.WriteString(h, s)
+		_, _ = h.Write([]byte{0})
+	}
+	if n.Alias != nil {
+		_, _ = io.WriteString(h, n.Alias.Anchor)
+	}
+	for _, c := range n.Content {
+		writeFingerprint(h, c)
+	}
+}
