@@ -29,7 +29,7 @@ func (rl *ResourceList) keepRaw(data []byte, root, items *yaml.Node) {
 		if i > 0 {
 			floor = seq[i-1].Line
 		}
-		starts[i] = dashLine(lines, item.Line-1, floor, item.Column-3)
+		starts[i] = withCommentsAbove(lines, dashLine(lines, item.Line-1, floor, item.Column-3), floor, item.Column-3)
 	}
 	rl.raw = make(map[*yaml.Node]rawItem, len(seq))
 	for i, item := range seq {
@@ -56,6 +56,22 @@ func dashLine(lines [][]byte, keyLine, floor, dash int) int {
 		}
 	}
 	return -1
+}
+
+// withCommentsAbove extends an entry upwards over the comment lines right above its
+// dash, which the parser attaches to the entry, not to the one before it.
+func withCommentsAbove(lines [][]byte, start, floor, dash int) int {
+	if start < 0 {
+		return start
+	}
+	for l := start - 1; l >= floor && l > 0; l-- {
+		trimmed := bytes.TrimLeft(lines[l], " ")
+		if len(trimmed) == 0 || trimmed[0] != '#' || len(lines[l])-len(trimmed) > dash {
+			break
+		}
+		start = l
+	}
+	return start
 }
 
 // entryText cuts out lines first..last of a sequence entry whose dash is at column

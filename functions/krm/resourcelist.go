@@ -87,9 +87,14 @@ func Read(in io.Reader) (*ResourceList, error) {
 // isFlow tells JSON (and flow-style YAML) input apart, so its output can be block YAML.
 func isFlow(n *yaml.Node) bool { return n.Style&yaml.FlowStyle != 0 }
 
-// toBlockStyle drops JSON's flow and quoting styles; the encoder quotes strings that need it.
+// toBlockStyle drops JSON's flow and quoting styles. The encoder quotes the strings that
+// YAML 1.2 would misread; strings such as "y" or "on", which YAML 1.1 readers (the API
+// server's among them) take for booleans, stay quoted.
 func toBlockStyle(n *yaml.Node) {
 	n.Style = 0
+	if n.Kind == yaml.ScalarNode && yaml.IsYaml1_1NonString(n) {
+		n.Style = yaml.DoubleQuotedStyle
+	}
 	for _, c := range n.Content {
 		toBlockStyle(c)
 	}
