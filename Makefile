@@ -42,8 +42,9 @@ demo: build tools
 golden-update:
 	UNBAKE_UPDATE_GOLDEN=1 go test ./functions/...
 
-bench:
-	@echo "no benchmarks yet"
+# Wall time and peak RSS of each function against a no-op kyaml function, as ratios.
+bench: build
+	UNBAKE_BIN=$(BIN) bash tests/bench/run.sh
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')
