@@ -1,0 +1,23 @@
+package fnconfigs
+
+// Kind is a config kind: its name and a constructor of its Go type.
+type Kind struct {
+	// Name is the kind users write, e.g. InjectSidecar.
+	Name string
+	// New returns a zero config of the kind.
+	New func() Config
+}
+
+// Kinds lists every config kind. `go generate ./fnconfigs` writes schemas/<name
+// lowercased>.json for each: a new kind is one more line here.
+var Kinds = []Kind{
+	{Name: "InjectSidecar", New: func() Config { return &InjectSidecar{} }},
+}
+
+// SchemaEnums are the allowed values of string fields that their Go types cannot express,
+// for the generated schemas, keyed by Go type + "." + Go field; on a list of strings they
+// constrain the items.
+var SchemaEnums = map[string][]string{
+	"InjectSidecarSpec.Position": {PositionFirst, PositionLast},
+	"Selector.Kinds":             WorkloadKinds,
+}
