@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/unbake/unbake/fnconfigs"
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 )
 
 // Function is one unbake function: its names, its help, and what it does to a ResourceList.
@@ -73,12 +74,13 @@ func Run(process func(*ResourceList) error, in io.Reader, out, errOut io.Writer)
 	if err := process(rl); err != nil {
 		rl.Results = append(rl.Results, asResults(err, rl.FunctionConfig)...)
 	}
-	if HasErrors(rl.Results) {
-		for _, r := range rl.Results {
-			if r.Severity != "info" {
-				fmt.Fprintln(errOut, formatResult(r))
-			}
+	// Warnings and errors also go to stderr: kustomize shows a function's stderr, not its results.
+	for _, r := range rl.Results {
+		if r.Severity != framework.Info {
+			fmt.Fprintln(errOut, formatResult(r))
 		}
+	}
+	if HasErrors(rl.Results) {
 		_ = Write(out, &ResourceList{FunctionConfig: rl.FunctionConfig, Results: rl.Results})
 		return 1
 	}
