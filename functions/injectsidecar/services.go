@@ -5,6 +5,7 @@ import (
 
 	"github.com/unbake/unbake/functions/krm"
 	"github.com/unbake/unbake/functions/workload"
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -37,9 +38,9 @@ func (in *injection) retargetServices(items []*yaml.RNode) error {
 				if err := port.PipeE(yaml.SetField("targetPort", yaml.NewStringRNode(exposed))); err != nil {
 					return err
 				}
-				in.results = append(in.results, krm.Info(svc,
-					"%s: retargeted from %s (container %q) to the sidecar port %q of %s",
-					path, target, owner, exposed, krm.Describe(in.w.Item)))
+				in.results = append(in.results, krm.Result(framework.Info, svc, path,
+					"retargeted from %s (container %q) to the sidecar port %q of %s",
+					target, owner, exposed, krm.Describe(in.w.Item)))
 			default:
 				in.results = append(in.results, krm.Warning(svc, path,
 					"targets %s, which no container of %s declares, so it was left as is: declare the port on its container, or set it to %q if the sidecar should receive this traffic",

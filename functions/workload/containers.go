@@ -26,11 +26,6 @@ func (c Container) Name() string { return yaml.GetValue(c.Node.Field("name").Val
 // Field is the container's path relative to the pod template.
 func (c Container) Field() string { return fmt.Sprintf("spec.%s[%d]", c.List, c.Index) }
 
-// NativeSidecar tells an init container that keeps running beside the app.
-func (c Container) NativeSidecar() bool {
-	return c.List == InitContainers && yaml.GetValue(c.Node.Field("restartPolicy").Value) == "Always"
-}
-
 // Port is a declared container port.
 type Port struct {
 	Name     string

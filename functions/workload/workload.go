@@ -65,11 +65,6 @@ func (w Workload) Field(relative string) string {
 	return w.TemplatePath + "." + relative
 }
 
-// PodSpec returns the template's spec, created if missing.
-func (w Workload) PodSpec() (*yaml.RNode, error) {
-	return w.Template.Pipe(yaml.LookupCreate(yaml.MappingNode, "spec"))
-}
-
 // Labels are the pod's labels, which Services select on.
 func (w Workload) Labels() map[string]string { return w.Template.GetLabels() }
 
