@@ -1,0 +1,85 @@
+package krm
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+func TestFromObjectDropsNoiseAndKeepsMeaning(t *testing.T) {
+	ds := &appsv1.DaemonSet{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "DaemonSet"},
+		ObjectMeta: metav1.ObjectMeta{Name: "prepull", Namespace: "kube-system", Labels: map[string]string{"on": "y"}},
+		Spec: appsv1.DaemonSetSpec{
+			Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "prepull"}},
+			Template: corev1.PodTemplateSpec{Spec: corev1.PodSpec{
+				Containers: []corev1.Container{{Name: "a", Image: "nginx:1.27.3",
+					Resources: corev1.ResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("10Mi")}}}},
+				Volumes: []corev1.Volume{{Name: "bin", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}},
+			}},
+		},
+	}
+	node, err := FromObject(ds)
+	require.NoError(t, err)
+	require.Equal(t, `apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: prepull
+  namespace: kube-system
+  labels:
+    "on": "y"
+spec:
+  selector:
+    matchLabels:
+      app: prepull
+  template:
+    spec:
+      volumes:
+      - name: bin
+        emptyDir: {}
+      containers:
+      - name: a
+        image: nginx:1.27.3
+        resources:
+          requests:
+            memory: 10Mi
+`, node.MustString())
+}
+
+func TestReplaceGeneratedKeepsPositionAndReplacesEarlierOutput(t *testing.T) {
+	rl, err := Read(strings.NewReader(`apiVersion: config.kubernetes.io/v1
+kind: ResourceList
+items:
+- apiVersion: v1
+  kind: Service
+  metadata: {name: before}
+- apiVersion: v1
+  kind: ConfigMap
+  metadata:
+    name: old-abc
+    annotations:
+      fn.unbake.dev/generated-by: ScriptsToConfigMap.scripts
+      config.kubernetes.io/path: scripts.yaml
+- apiVersion: v1
+  kind: Service
+  metadata: {name: after}
+`))
+	require.NoError(t, err)
+	fresh := yaml.MustParse("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: new-def\n")
+	require.NoError(t, rl.ReplaceGenerated("ScriptsToConfigMap.scripts", []*yaml.RNode{fresh}))
+	require.Len(t, rl.Items, 3)
+	require.Equal(t, "new-def", rl.Items[1].GetName())
+	require.Equal(t, "scripts.yaml", rl.Items[1].GetAnnotations()["config.kubernetes.io/path"])
+	require.Equal(t, "ScriptsToConfigMap.scripts", rl.Items[1].GetAnnotations()[GeneratedByAnnotation])
+
+	again := yaml.MustParse("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: new-def\n")
+	before := rl.Items[1]
+	require.NoError(t, rl.ReplaceGenerated("ScriptsToConfigMap.scripts", []*yaml.RNode{again}))
+	require.Same(t, before, rl.Items[1], "an identical replacement keeps the earlier item")
+}
