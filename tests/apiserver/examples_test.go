@@ -1,0 +1,135 @@
+package apiserver
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"sigs.k8s.io/yaml"
+)
+
+// TestExamplesAreAccepted applies every example's rendered output (expected.yaml, which
+// the e2e tests prove equal to the kustomize and kpt renderings): first as a server-side
+// dry run, then for real, then checks that applying again would change nothing.
+func TestExamplesAreAccepted(t *testing.T) {
+	files, err := filepath.Glob("../../examples/*/expected.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no examples/*/expected.yaml found (%v)", err)
+	}
+	for _, file := range files {
+		t.Run(filepath.Base(filepath.Dir(file)), func(t *testing.T) {
+			prepareNamespaces(t, file)
+			if out, err := testEnv.kubectl(t, "--warnings-as-errors", "apply", "--dry-run=server", "-f", file); err != nil {
+				t.Fatalf("server-side dry run rejected %s: %v\n%s", file, err, out)
+			}
+			if out, err := testEnv.kubectl(t, "--warnings-as-errors", "apply", "--server-side", "-f", file); err != nil {
+				t.Fatalf("apply rejected %s: %v\n%s", file, err, out)
+			}
+			if out, err := testEnv.kubectl(t, "diff", "--server-side", "-f", file); err != nil {
+				t.Fatalf("applying %s again would change it (kubectl diff: %v):\n%s", file, err, out)
+			}
+		})
+	}
+}
+
+// TestServerRejectsAnInvalidManifest shows the harness can fail: a volumeMount naming
+// a volume the pod does not have.
+func TestServerRejectsAnInvalidManifest(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "invalid.yaml")
+	writeFile(t, file, `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: invalid, namespace: default}
+spec:
+  selector: {matchLabels: {app: invalid}}
+  template:
+    metadata: {labels: {app: invalid}}
+    spec:
+      containers:
+      - name: app
+        image: busybox:1.37.0
+        volumeMounts: [{name: missing, mountPath: /data}]
+`)
+	out, err := testEnv.kubectl(t, "apply", "--dry-run=server", "-f", file)
+	if err == nil {
+		t.Fatalf("the API server accepted a mount of a missing volume:\n%s", out)
+	}
+	if !strings.Contains(out, "volumeMounts[0].name: Not found") {
+		t.Fatalf("rejected, but not for the missing volume:\n%s", out)
+	}
+}
+
+// prepareNamespaces creates the namespaces the file uses and their default
+// ServiceAccount: without a controller manager nobody else does.
+func prepareNamespaces(t *testing.T, file string) {
+	t.Helper()
+	for _, ns := range namespaces(t, file) {
+		for _, args := range [][]string{{"create", "namespace", ns}, {"create", "serviceaccount", "default", "-n", ns}} {
+			if out, err := testEnv.kubectl(t, args...); err != nil && !strings.Contains(out, "AlreadyExists") {
+				t.Fatalf("kubectl %v: %v\n%s", args, err, out)
+			}
+		}
+	}
+}
+
+// namespaces lists the namespaces the file's objects live in or define.
+func namespaces(t *testing.T, file string) []string {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, doc := range documents(t, file) {
+		var meta struct {
+			Kind     string `json:"kind"`
+			Metadata struct {
+				Name      string `json:"name"`
+				Namespace string `json:"namespace"`
+			} `json:"metadata"`
+		}
+		if err := yaml.Unmarshal([]byte(doc), &meta); err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		if meta.Kind == "Namespace" {
+			seen[meta.Metadata.Name] = true
+		} else if meta.Metadata.Namespace != "" {
+			seen[meta.Metadata.Namespace] = true
+		}
+	}
+	var list []string
+	for ns := range seen {
+		list = append(list, ns)
+	}
+	sort.Strings(list)
+	return list
+}
+
+func documents(t *testing.T, file string) []string {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docs []string
+	for _, doc := range strings.Split(string(data), "\n---\n") {
+		if strings.TrimSpace(stripComments(doc)) != "" {
+			docs = append(docs, doc)
+		}
+	}
+	return docs
+}
+
+func stripComments(doc string) string {
+	var lines []string
+	for _, l := range strings.Split(doc, "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(l), "#") {
+			lines = append(lines, l)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
