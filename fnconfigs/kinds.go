@@ -12,6 +12,10 @@ type Kind struct {
 // lowercased>.json for each: a new kind is one more line here.
 var Kinds = []Kind{
 	{Name: "InjectSidecar", New: func() Config { return &InjectSidecar{} }},
+	{Name: "ScriptsToConfigMap", New: func() Config { return &ScriptsToConfigMap{} }},
+	{Name: "KanikoJob", New: func() Config { return &KanikoJob{} }},
+	{Name: "SetRunAs", New: func() Config { return &SetRunAs{} }},
+	{Name: "PrepullDaemonSet", New: func() Config { return &PrepullDaemonSet{} }},
 }
 
 // SchemaEnums are the allowed values of string fields that their Go types cannot express,
@@ -20,4 +24,11 @@ var Kinds = []Kind{
 var SchemaEnums = map[string][]string{
 	"InjectSidecarSpec.Position": {PositionFirst, PositionLast},
 	"Selector.Kinds":             WorkloadKinds,
+	"KanikoJobSpec.ArgoCDHook":   {"", ArgoCDHookPreSync},
+
+	"SetRunAsSpec.Profile":                  Profiles,
+	"SetRunAsSpec.FSGroupChangePolicy":      FSGroupChangePolicies,
+	"SetRunAsSpec.SupplementalGroupsPolicy": SupplementalGroupPolicies,
+
+	"PrepullDaemonSetSpec.Latest": {LatestWarn, LatestError, LatestAllow},
 }

@@ -4,12 +4,20 @@ package pipeline
 
 import (
 	"github.com/unbake/unbake/functions/injectsidecar"
+	"github.com/unbake/unbake/functions/kanikojob"
 	"github.com/unbake/unbake/functions/krm"
+	"github.com/unbake/unbake/functions/prepulldaemonset"
+	"github.com/unbake/unbake/functions/scriptstoconfigmap"
+	"github.com/unbake/unbake/functions/setrunas"
 )
 
 // Functions are every unbake function, by binary name.
 var Functions = []krm.Function{
 	injectsidecar.Function,
+	scriptstoconfigmap.Function,
+	kanikojob.Function,
+	prepulldaemonset.Function,
+	setrunas.Function,
 }
 
 // Lookup returns the function named name (its binary name or its config kind).

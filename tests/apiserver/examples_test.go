@@ -60,10 +60,25 @@ spec:
 	}
 }
 
-// prepareNamespaces creates the namespaces the file uses and their default
-// ServiceAccount: without a controller manager nobody else does.
+// prepareNamespaces applies the file's Namespace objects first, so that their labels
+// (pod-security.kubernetes.io/enforce: an example that claims restricted says so there)
+// are in force when the dry run checks the workloads; it creates the other namespaces
+// the file uses, and a default ServiceAccount in each (no controller manager runs).
 func prepareNamespaces(t *testing.T, file string) {
 	t.Helper()
+	var defined []string
+	for _, doc := range documents(t, file) {
+		if strings.Contains(doc, "\nkind: Namespace\n") || strings.HasPrefix(doc, "kind: Namespace\n") {
+			defined = append(defined, doc)
+		}
+	}
+	if len(defined) > 0 {
+		nsFile := filepath.Join(t.TempDir(), "namespaces.yaml")
+		writeFile(t, nsFile, strings.Join(defined, "\n---\n"))
+		if out, err := testEnv.kubectl(t, "apply", "--server-side", "-f", nsFile); err != nil {
+			t.Fatalf("applying the namespaces of %s: %v\n%s", file, err, out)
+		}
+	}
 	for _, ns := range namespaces(t, file) {
 		for _, args := range [][]string{{"create", "namespace", ns}, {"create", "serviceaccount", "default", "-n", ns}} {
 			if out, err := testEnv.kubectl(t, args...); err != nil && !strings.Contains(out, "AlreadyExists") {
