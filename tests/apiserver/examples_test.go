@@ -67,9 +67,14 @@ spec:
 func prepareNamespaces(t *testing.T, file string) {
 	t.Helper()
 	var defined []string
+	used := map[string]bool{}
 	for _, doc := range documents(t, file) {
-		if strings.Contains(doc, "\nkind: Namespace\n") || strings.HasPrefix(doc, "kind: Namespace\n") {
+		m := meta(t, doc)
+		if m.Kind == "Namespace" {
 			defined = append(defined, doc)
+			used[m.Metadata.Name] = true
+		} else if m.Metadata.Namespace != "" {
+			used[m.Metadata.Namespace] = true
 		}
 	}
 	if len(defined) > 0 {
@@ -79,7 +84,12 @@ func prepareNamespaces(t *testing.T, file string) {
 			t.Fatalf("applying the namespaces of %s: %v\n%s", file, err, out)
 		}
 	}
-	for _, ns := range namespaces(t, file) {
+	names := make([]string, 0, len(used))
+	for ns := range used {
+		names = append(names, ns)
+	}
+	sort.Strings(names)
+	for _, ns := range names {
 		for _, args := range [][]string{{"create", "namespace", ns}, {"create", "serviceaccount", "default", "-n", ns}} {
 			if out, err := testEnv.kubectl(t, args...); err != nil && !strings.Contains(out, "AlreadyExists") {
 				t.Fatalf("kubectl %v: %v\n%s", args, err, out)
@@ -88,33 +98,21 @@ func prepareNamespaces(t *testing.T, file string) {
 	}
 }
 
-// namespaces lists the namespaces the file's objects live in or define.
-func namespaces(t *testing.T, file string) []string {
+type objectMeta struct {
+	Kind     string `json:"kind"`
+	Metadata struct {
+		Name      string `json:"name"`
+		Namespace string `json:"namespace"`
+	} `json:"metadata"`
+}
+
+func meta(t *testing.T, doc string) objectMeta {
 	t.Helper()
-	seen := map[string]bool{}
-	for _, doc := range documents(t, file) {
-		var meta struct {
-			Kind     string `json:"kind"`
-			Metadata struct {
-				Name      string `json:"name"`
-				Namespace string `json:"namespace"`
-			} `json:"metadata"`
-		}
-		if err := yaml.Unmarshal([]byte(doc), &meta); err != nil {
-			t.Fatalf("%s: %v", file, err)
-		}
-		if meta.Kind == "Namespace" {
-			seen[meta.Metadata.Name] = true
-		} else if meta.Metadata.Namespace != "" {
-			seen[meta.Metadata.Namespace] = true
-		}
+	var m objectMeta
+	if err := yaml.Unmarshal([]byte(doc), &m); err != nil {
+		t.Fatal(err)
 	}
-	var list []string
-	for ns := range seen {
-		list = append(list, ns)
-	}
-	sort.Strings(list)
-	return list
+	return m
 }
 
 func documents(t *testing.T, file string) []string {
