@@ -91,7 +91,7 @@ func prepareNamespaces(t *testing.T, file string) {
 	sort.Strings(names)
 	for _, ns := range names {
 		for _, args := range [][]string{{"create", "namespace", ns}, {"create", "serviceaccount", "default", "-n", ns}} {
-			if out, err := testEnv.kubectl(t, args...); err != nil && !strings.Contains(out, "AlreadyExists") {
+			if out, err := testEnv.kubectl(t, args...); err != nil && !strings.Contains(out, "already exists") && !strings.Contains(out, "AlreadyExists") {
 				t.Fatalf("kubectl %v: %v\n%s", args, err, out)
 			}
 		}

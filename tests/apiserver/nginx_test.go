@@ -76,8 +76,8 @@ http {
 
 	for _, tc := range []struct {
 		name, user, password string
-		status                 int
-		body                   string
+		status               int
+		body                 string
 	}{
 		{name: "no credentials", status: http.StatusUnauthorized},
 		{name: "wrong password", user: "foo", password: "wrong", status: http.StatusUnauthorized},
