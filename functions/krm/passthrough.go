@@ -2,9 +2,6 @@ package krm
 
 import (
 	"bytes"
-	"hash/fnv"
-	"io"
-	"strconv"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -136,23 +133,43 @@ func (rl *ResourceList) unchangedText(item *yaml.Node) ([]byte, bool) {
 	return raw.text, true
 }
 
-// fingerprint hashes everything about a tree that the encoder writes.
+// fingerprint hashes everything about a tree that the encoder writes (FNV-1a, without
+// allocating: it runs over every node of the list twice).
 func fingerprint(n *yaml.Node) uint64 {
-	h := fnv.New64a()
-	writeFingerprint(h, n)
-	return h.Sum64()
+	return fingerprintNode(fnvOffset, n)
 }
 
-func writeFingerprint(h io.Writer, n *yaml.Node) {
-	for _, s := range []string{strconv.Itoa(int(n.Kind)), strconv.Itoa(int(n.Style)), n.Tag, n.Value,
-		n.Anchor, n.HeadComment, n.LineComment, n.FootComment, strconv.Itoa(len(n.Content))} {
-		_, _ = io.WriteString(h, s)
-		_, _ = h.Write([]byte{0})
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+func fingerprintNode(h uint64, n *yaml.Node) uint64 {
+	h = fnvInt(h, int(n.Kind))
+	h = fnvInt(h, int(n.Style))
+	for _, s := range [...]string{n.Tag, n.Value, n.Anchor, n.HeadComment, n.LineComment, n.FootComment} {
+		h = fnvString(h, s)
 	}
 	if n.Alias != nil {
-		_, _ = io.WriteString(h, n.Alias.Anchor)
+		h = fnvString(h, n.Alias.Anchor)
 	}
+	h = fnvInt(h, len(n.Content))
 	for _, c := range n.Content {
-		writeFingerprint(h, c)
+		h = fingerprintNode(h, c)
 	}
+	return h
+}
+
+func fnvString(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * fnvPrime
+	}
+	return (h ^ 0xff) * fnvPrime // ends the string, so "ab"+"c" differs from "a"+"bc"
+}
+
+func fnvInt(h uint64, v int) uint64 {
+	for i := 0; i < 8; i++ {
+		h = (h ^ uint64(byte(v>>(8*i)))) * fnvPrime
+	}
+	return h
 }
