@@ -35,11 +35,12 @@ func New[C fnconfigs.Config](name, kind, summary, help string, newConfig func() 
 				rl.Results = append(rl.Results, FieldErrors(rl.FunctionConfig, errs)...)
 				return nil
 			}
+			earlier := len(rl.Results) // in a pipeline, earlier steps' results are not ours
 			if err := transform(cfg, rl); err != nil {
 				return err
 			}
 			if cfg.IsStrict() {
-				Strict(rl.Results)
+				Strict(rl.Results[earlier:])
 			}
 			return nil
 		}}
