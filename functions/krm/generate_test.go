@@ -13,6 +13,7 @@ import (
 )
 
 func TestFromObjectDropsNoiseAndKeepsMeaning(t *testing.T) {
+	yes, uid := true, int64(65534)
 	ds := &appsv1.DaemonSet{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "DaemonSet"},
 		ObjectMeta: metav1.ObjectMeta{Name: "prepull", Namespace: "kube-system", Labels: map[string]string{"on": "y"}},
@@ -20,6 +21,7 @@ func TestFromObjectDropsNoiseAndKeepsMeaning(t *testing.T) {
 			Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "prepull"}},
 			Template: corev1.PodTemplateSpec{Spec: corev1.PodSpec{
 				Containers: []corev1.Container{{Name: "a", Image: "nginx:1.27.3",
+					SecurityContext: &corev1.SecurityContext{ReadOnlyRootFilesystem: &yes, RunAsUser: &uid},
 					Resources: corev1.ResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("10Mi")}}}},
 				Volumes: []corev1.Volume{{Name: "bin", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}},
 			}},
@@ -49,6 +51,9 @@ spec:
         resources:
           requests:
             memory: 10Mi
+        securityContext:
+          runAsUser: 65534
+          readOnlyRootFilesystem: true
 `, node.MustString())
 }
 

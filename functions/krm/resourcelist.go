@@ -92,7 +92,7 @@ func isFlow(n *yaml.Node) bool { return n.Style&yaml.FlowStyle != 0 }
 // server's among them) take for booleans, stay quoted.
 func toBlockStyle(n *yaml.Node) {
 	n.Style = 0
-	if n.Kind == yaml.ScalarNode && yaml.IsYaml1_1NonString(n) {
+	if n.Kind == yaml.ScalarNode && n.Tag == yaml.NodeTagString && yaml.IsYaml1_1NonString(n) {
 		n.Style = yaml.DoubleQuotedStyle
 	}
 	for _, c := range n.Content {

@@ -94,7 +94,7 @@ func TestEncodedItemsMatchKyamlWriter(t *testing.T) {
 
 func TestJSONInputIsWrittenAsYAML(t *testing.T) {
 	in := `{"apiVersion":"config.kubernetes.io/v1","kind":"ResourceList","items":[` +
-		`{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a"},"data":{"on":"y","n":"1"}}]}`
+		`{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a"},"data":{"on":"y","n":"1"},"x":{"b":true,"i":3}}]}`
 	require.Equal(t, `apiVersion: config.kubernetes.io/v1
 kind: ResourceList
 items:
@@ -105,6 +105,9 @@ items:
   data:
     "on": "y"
     "n": "1"
+  x:
+    b: true
+    i: 3
 `, roundTrip(t, in, nil))
 }
 
@@ -134,7 +137,7 @@ func TestRunWritesOnlyResultsOnError(t *testing.T) {
 	require.NotContains(t, out.String(), "half")
 	require.Contains(t, out.String(), "items: []\n")
 	require.Contains(t, out.String(), "path: spec.x")
-	require.Equal(t, "error: ConfigMap a: bad value: change spec.x\n", stderr.String())
+	require.Equal(t, "error: ConfigMap a: spec.x: bad value: change spec.x\n", stderr.String())
 }
 
 func TestRunFailsOnUnreadableInput(t *testing.T) {

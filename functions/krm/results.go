@@ -124,6 +124,9 @@ func formatResult(r *framework.Result) string {
 	if r.ResourceRef != nil {
 		b.WriteString(": " + strings.TrimSpace(r.ResourceRef.Kind+" "+qualifiedName(r.ResourceRef)))
 	}
+	if r.Field != nil && r.Field.Path != "" && !strings.HasPrefix(r.Message, r.Field.Path) {
+		b.WriteString(": " + r.Field.Path)
+	}
 	b.WriteString(": " + r.Message)
 	if r.Field != nil && r.Field.ProposedValue != nil {
 		fmt.Fprintf(&b, " (proposed value: %v)", r.Field.ProposedValue)
