@@ -1,0 +1,104 @@
+package setrunas
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/unbake/unbake/fnconfigs"
+	"github.com/unbake/unbake/functions/krm"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// checkPod rejects pods the config cannot apply to: Windows pods, where the API server
+// forbids the Linux IDs, and pods without the containers the config names.
+func (p *pass) checkPod() bool {
+	ok := true
+	if os, _ := p.w.Template.Pipe(yaml.Lookup("spec", "os", "name")); yaml.GetValue(os) == "windows" {
+		p.errorf(p.w.Field("spec.os.name"),
+			"a Windows pod cannot have Linux user and group IDs (the API server rejects them): select only Linux workloads in spec.selector, or set securityContext.windowsOptions.runAsUserName in the manifest instead")
+		ok = false
+	}
+	var names []string
+	for _, c := range p.w.Containers() {
+		names = append(names, strconv.Quote(c.Name()))
+	}
+	for i, name := range p.cfg.Spec.Containers {
+		if _, found := p.containers[name]; !found {
+			p.errorf(p.w.Field("spec.containers"), "the pod has no container named %q (it has %s): correct spec.containers[%d] in the config, or narrow spec.selector",
+				name, strings.Join(names, ", "), i)
+			ok = false
+		}
+	}
+	return ok
+}
+
+// warnMissingIDs warns where the resulting pod leaves an ID to the image.
+func (p *pass) warnMissingIDs() {
+	spec := &p.cfg.Spec
+	if spec.RunAsUser != nil && spec.RunAsGroup == nil && spec.GroupSetup == nil {
+		p.warnMissingGroup(*spec.RunAsUser)
+	}
+	if spec.Profile == fnconfigs.ProfileRestricted || (spec.RunAsNonRoot != nil && *spec.RunAsNonRoot) {
+		p.warnNonRootWithoutUser()
+	}
+}
+
+// warnMissingGroup: a UID without a GID gets the GID of the image's /etc/passwd entry
+// for that UID, or 0 when there is none, so the process may run in root's group.
+func (p *pass) warnMissingGroup(uid int64) {
+	for _, scope := range identityScopes(&p.cfg.Spec) {
+		if p.effective(scope, runAsGroup) != nil {
+			continue
+		}
+		r := krm.Warning(p.w.Item, p.fieldOf(scope)+".securityContext.runAsGroup",
+			"runAsUser %d is set without runAsGroup%s: the process's GID then comes from the image's /etc/passwd entry for UID %d, or is 0 (root's group) when the image has none; set spec.runAsGroup in the config",
+			uid, scopeNote(scope), uid)
+		p.results = append(p.results, krm.Propose(r, uid))
+	}
+}
+
+// warnNonRootWithoutUser: with runAsNonRoot and no runAsUser, the kubelet starts a
+// container only if its image's USER is a numeric UID above 0; it cannot check a user name,
+// and an image without USER runs as root.
+func (p *pass) warnNonRootWithoutUser() {
+	var names []string
+	for _, c := range p.w.Containers() {
+		nonRoot := p.effective(c.Name(), runAsNonRoot)
+		if nonRoot != nil && yaml.GetValue(nonRoot) == "true" && p.effective(c.Name(), runAsUser) == nil {
+			names = append(names, strconv.Quote(c.Name()))
+		}
+	}
+	if len(names) == 0 {
+		return
+	}
+	containers := "container " + names[0]
+	if len(names) > 1 {
+		containers = "containers " + strings.Join(names, ", ")
+	}
+	p.results = append(p.results, krm.Warning(p.w.Item, p.w.Field("spec.securityContext.runAsUser"),
+		"%s must run as non-root but no runAsUser is set: the kubelet refuses to start a container unless its image's USER is a numeric UID above 0 (a user name cannot be checked; no USER means root); set spec.runAsUser in the config",
+		containers))
+}
+
+// effective is the value Kubernetes uses for a container's field: its own, or the pod's.
+// For the pod (""), the pod's.
+func (p *pass) effective(container, field string) *yaml.RNode {
+	if c, ok := p.containers[container]; ok {
+		if v := current(c.Node, field); v != nil {
+			return v
+		}
+	}
+	spec, _ := p.w.Template.Pipe(yaml.Lookup("spec"))
+	if spec == nil {
+		return nil
+	}
+	return current(spec, field)
+}
+
+func scopeNote(container string) string {
+	if container == "" {
+		return ""
+	}
+	return fmt.Sprintf(" for container %q", container)
+}

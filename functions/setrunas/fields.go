@@ -1,0 +1,145 @@
+package setrunas
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// Seccomp profile types that profile restricted accepts.
+const (
+	runtimeDefault = "RuntimeDefault"
+	localhost      = "Localhost"
+)
+
+// path is a field's path below the pod spec or container that holds the securityContext.
+func path(field string) []string {
+	return append([]string{"securityContext"}, strings.Split(field, ".")...)
+}
+
+// current is the field's value under parent (the pod spec or a container), or nil.
+func current(parent *yaml.RNode, field string) *yaml.RNode {
+	n, err := parent.Pipe(yaml.Lookup(path(field)...))
+	if err != nil || yaml.IsMissingOrNull(n) {
+		return nil
+	}
+	return n
+}
+
+// satisfiedBy tells whether value already gives what the setting wants. A Localhost
+// seccomp profile is as acceptable as RuntimeDefault, and capabilities.drop only needs to
+// contain ALL.
+func (s setting) satisfiedBy(value *yaml.RNode) bool {
+	if value == nil {
+		return false
+	}
+	switch s.field {
+	case dropCapabilities:
+		return slices.Contains(scalars(value), "ALL")
+	case seccompProfile:
+		t, _ := value.Pipe(yaml.Lookup("type"))
+		return yaml.GetValue(t) == runtimeDefault || yaml.GetValue(t) == localhost
+	}
+	return sameJSON(value, s.value)
+}
+
+// conflicts tells whether an existing value must be replaced to apply the setting; ALL
+// is added to capabilities.drop beside what is there.
+func (s setting) conflicts(value *yaml.RNode) bool {
+	return value != nil && s.field != dropCapabilities && !s.satisfiedBy(value)
+}
+
+// apply writes the setting under parent.
+func (s setting) apply(parent *yaml.RNode) error {
+	p := path(s.field)
+	if s.field == dropCapabilities {
+		list, err := parent.Pipe(yaml.LookupCreate(yaml.SequenceNode, p...))
+		if err != nil {
+			return err
+		}
+		list.YNode().Content = append(list.YNode().Content, s.value.Copy().YNode())
+		return nil
+	}
+	holder, err := parent.Pipe(yaml.LookupCreate(yaml.MappingNode, p[:len(p)-1]...))
+	if err != nil {
+		return err
+	}
+	if len(holder.Content()) == 0 {
+		holder.YNode().Style = 0 // not {runAsUser: 1000} after an empty securityContext: {}
+	}
+	return holder.PipeE(yaml.SetField(p[len(p)-1], s.value.Copy()))
+}
+
+// remove takes field, or the ALL this function added to capabilities.drop, out of
+// parent's securityContext, and the mappings that this leaves empty.
+func remove(parent *yaml.RNode, field string) error {
+	p := path(field)
+	holder, err := parent.Pipe(yaml.Lookup(p[:len(p)-1]...))
+	if err != nil || holder == nil {
+		return err
+	}
+	last := p[len(p)-1]
+	if field == dropCapabilities {
+		if list := holder.Field(last); list != nil {
+			list.Value.YNode().Content = slices.DeleteFunc(list.Value.YNode().Content,
+				func(n *yaml.Node) bool { return n.Value == "ALL" })
+			if len(list.Value.Content()) > 0 {
+				return nil
+			}
+		}
+	}
+	if err := holder.PipeE(yaml.Clear(last)); err != nil {
+		return err
+	}
+	for i := len(p) - 1; i > 0; i-- {
+		above, err := parent.Pipe(yaml.Lookup(p[:i-1]...))
+		if err != nil || above == nil {
+			return err
+		}
+		if err := above.PipeE(yaml.FieldClearer{Name: p[i-1], IfEmpty: true}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func scalars(list *yaml.RNode) []string {
+	var values []string
+	for _, n := range list.Content() {
+		values = append(values, n.Value)
+	}
+	return values
+}
+
+// sameJSON compares values as the API server reads them, whatever their YAML style.
+func sameJSON(a, b *yaml.RNode) bool {
+	ja, errA := toJSON(a)
+	jb, errB := toJSON(b)
+	return errA == nil && errB == nil && string(ja) == string(jb)
+}
+
+func toJSON(n *yaml.RNode) ([]byte, error) {
+	var v any
+	if err := n.YNode().Decode(&v); err != nil {
+		return nil, err
+	}
+	return json.Marshal(v)
+}
+
+// inline shows a value on one line, for messages.
+func inline(n *yaml.RNode) string {
+	c := n.Copy()
+	flow(c.YNode())
+	return strings.TrimSpace(c.MustString())
+}
+
+func flow(n *yaml.Node) {
+	if n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode {
+		n.Style = yaml.FlowStyle
+	}
+	for _, c := range n.Content {
+		flow(c)
+	}
+}

@@ -1,0 +1,259 @@
+package setrunas
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/unbake/unbake/fnconfigs"
+	"github.com/unbake/unbake/functions/krm"
+	"github.com/unbake/unbake/functions/workload"
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// pass is one config applied to one workload.
+type pass struct {
+	cfg        *fnconfigs.SetRunAs
+	w          workload.Workload
+	containers map[string]workload.Container
+	rec        record
+	changes    []scopeChanges
+	results    framework.Results
+}
+
+// scopeChanges are the changes made to the pod's ("") or a container's securityContext.
+type scopeChanges struct {
+	container string
+	what      []string
+}
+
+func newPass(cfg *fnconfigs.SetRunAs, w workload.Workload) *pass {
+	p := &pass{cfg: cfg, w: w, containers: map[string]workload.Container{},
+		rec: parseRecord(w.Annotation(recordAnnotation))}
+	for _, c := range w.Containers() {
+		p.containers[c.Name()] = c
+	}
+	return p
+}
+
+func (p *pass) errorf(fieldPath, format string, args ...any) {
+	p.results = append(p.results, krm.Error(p.w.Item, fieldPath, format, args...))
+}
+
+func (p *pass) changed(container, what string) {
+	for i := range p.changes {
+		if p.changes[i].container == container {
+			p.changes[i].what = append(p.changes[i].what, what)
+			return
+		}
+	}
+	p.changes = append(p.changes, scopeChanges{container: container, what: []string{what}})
+}
+
+// run applies the config to the workload and reports what it did.
+func (p *pass) run() error {
+	if !p.checkPod() {
+		return nil
+	}
+	wanted := settings(&p.cfg.Spec, p.w.Containers())
+	if err := p.removeLeftovers(wanted); err != nil {
+		return err
+	}
+	if err := p.resolvePrecedence(wanted); err != nil {
+		return err
+	}
+	for _, s := range wanted {
+		if err := p.set(s); err != nil {
+			return err
+		}
+	}
+	if err := p.setupGroups(); err != nil {
+		return err
+	}
+	if err := p.saveRecord(); err != nil {
+		return err
+	}
+	p.warnMissingIDs()
+	if krm.HasErrors(p.results) {
+		return nil // the Pod Security check would repeat the conflicts reported
+	}
+	if err := p.checkPodSecurity(); err != nil {
+		return err
+	}
+	if len(p.changes) > 0 && !krm.HasErrors(p.results) {
+		p.results = append(p.results, krm.Info(p.w.Item, "securityContext: %s", p.summary()))
+	}
+	return nil
+}
+
+// parent is the node holding the securityContext of the pod ("") or a container.
+func (p *pass) parent(container string) (*yaml.RNode, error) {
+	if container == "" {
+		return p.w.Template.Pipe(yaml.LookupCreate(yaml.MappingNode, "spec"))
+	}
+	return p.containers[container].Node, nil
+}
+
+// fieldOf is the item's field path of parent(container).
+func (p *pass) fieldOf(container string) string {
+	if container == "" {
+		return p.w.Field("spec")
+	}
+	return p.w.Field(p.containers[container].Field())
+}
+
+// set applies one setting. A different value the config did not set before is the
+// user's: replacing it needs override: true.
+func (p *pass) set(s setting) error {
+	parent, err := p.parent(s.container)
+	if err != nil {
+		return err
+	}
+	value := current(parent, s.field)
+	if s.satisfiedBy(value) {
+		return nil
+	}
+	config := p.cfg.Metadata.Name
+	what := fmt.Sprintf("%s: %s", s.field, inline(s.value))
+	if s.field == dropCapabilities {
+		what = s.field + ": +ALL"
+	}
+	if s.conflicts(value) {
+		mine := p.rec[config][s.key()]
+		if !mine && !p.cfg.Spec.Override {
+			p.errorf(p.fieldOf(s.container)+".securityContext."+s.field,
+				"%s is %s%s, and SetRunAs %s sets %s: set spec.override: true in the config to replace it, or change the config to match",
+				s.field, inline(value), p.setBy(s.key()), config, inline(s.value))
+			return nil
+		}
+		what += fmt.Sprintf(" (was %s", inline(value))
+		if !mine {
+			what += "; override"
+		}
+		what += ")"
+	}
+	if err := s.apply(parent); err != nil {
+		return err
+	}
+	p.rec.claim(config, s.key())
+	p.changed(s.container, what)
+	return nil
+}
+
+// setBy names another config that set key, for messages.
+func (p *pass) setBy(key string) string {
+	if owner := p.rec.owner(key); owner != "" {
+		return fmt.Sprintf(" (set by SetRunAs %s)", owner)
+	}
+	return ""
+}
+
+// resolvePrecedence deals with containers whose own value of a field the config sets at
+// pod level would win over it (Kubernetes applies a container's securityContext field
+// before the pod's): an error, or with override: true, the container's value is removed
+// so that the pod-level value applies.
+func (p *pass) resolvePrecedence(wanted []setting) error {
+	for _, s := range wanted {
+		if s.container != "" || !slices.Contains(inheritable, s.field) {
+			continue
+		}
+		for _, c := range p.w.Containers() {
+			value := current(c.Node, s.field)
+			if value == nil || s.satisfiedBy(value) || wantsField(wanted, c.Name(), s.field) {
+				continue
+			}
+			if !p.cfg.Spec.Override {
+				p.errorf(p.w.Field(c.Field()+".securityContext."+s.field),
+					"container %q sets %s: %s, which takes precedence over the pod-level %s: %s that SetRunAs %s sets: set spec.override: true in the config to remove the container's value, or name the containers to change in spec.containers",
+					c.Name(), s.field, inline(value), s.field, inline(s.value), p.cfg.Metadata.Name)
+				continue
+			}
+			if err := remove(c.Node, s.field); err != nil {
+				return err
+			}
+			p.changed(c.Name(), fmt.Sprintf("%s: %s removed, the pod's applies (override)", s.field, inline(value)))
+		}
+	}
+	return nil
+}
+
+func wantsField(wanted []setting, container, field string) bool {
+	return slices.ContainsFunc(wanted, func(s setting) bool { return s.container == container && s.field == field })
+}
+
+// removeLeftovers removes what the config set in an earlier run and no longer sets.
+func (p *pass) removeLeftovers(wanted []setting) error {
+	config := p.cfg.Metadata.Name
+	keep := map[string]bool{}
+	for _, s := range wanted {
+		keep[s.key()] = true
+	}
+	if p.cfg.Spec.GroupSetup != nil {
+		for _, name := range p.cfg.Spec.Containers {
+			keep[recordKey(name, "command")] = true
+		}
+	}
+	for _, key := range slices.Sorted(maps.Keys(p.rec[config])) {
+		if keep[key] {
+			continue
+		}
+		delete(p.rec[config], key)
+		container, field, inContainer := strings.Cut(key, "/")
+		if !inContainer {
+			container, field = "", key
+		} else if _, exists := p.containers[container]; !exists {
+			continue
+		}
+		if field == "command" {
+			if err := p.restoreCommand(container); err != nil {
+				return err
+			}
+			continue
+		}
+		parent, err := p.parent(container)
+		if err != nil {
+			return err
+		}
+		if err := remove(parent, field); err != nil {
+			return err
+		}
+		what := field + " removed"
+		if field == dropCapabilities {
+			what = "ALL removed from " + field
+		}
+		p.changed(container, what+" (no longer in the config)")
+	}
+	return nil
+}
+
+// saveRecord writes the record when it changed.
+func (p *pass) saveRecord() error {
+	value := p.rec.String()
+	if value == p.w.Annotation(recordAnnotation) {
+		return nil
+	}
+	if err := p.w.SetAnnotation(recordAnnotation, value); err != nil {
+		return err
+	}
+	if value == "" {
+		return yaml.ClearEmptyAnnotations(p.w.Template)
+	}
+	return nil
+}
+
+// summary lists the changes, the pod's first, then the containers' in pod order.
+func (p *pass) summary() string {
+	order := podOrder(p.w.Containers())
+	slices.SortStableFunc(p.changes, func(a, b scopeChanges) int { return order[a.container] - order[b.container] })
+	parts := make([]string, len(p.changes))
+	for i, c := range p.changes {
+		scope := "pod"
+		if c.container != "" {
+			scope = fmt.Sprintf("container %q", c.container)
+		}
+		parts[i] = scope + " " + strings.Join(c.what, ", ")
+	}
+	return strings.Join(parts, "; ")
+}
