@@ -1,0 +1,156 @@
+package prepulldaemonset
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/unbake/unbake/fnconfigs"
+	"github.com/unbake/unbake/functions/krm"
+	"github.com/unbake/unbake/functions/workload"
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// found is an image reference and where it was written: a field of the config, or a
+// container of a workload.
+type found struct {
+	img   image
+	item  *yaml.RNode
+	field string
+	// where names the place in messages: the config field, or the container (kustomize
+	// shows a result's message and resource, not its field path).
+	where string
+	w     workload.Workload // zero for the config
+}
+
+// collection is what the config and the ResourceList say to pre-pull.
+type collection struct {
+	cfg        *fnconfigs.PrepullDaemonSet
+	listed     []found
+	discovered []found
+	results    framework.Results
+}
+
+// collect reads the listed images and, with discover, every pod template's images.
+func collect(cfg *fnconfigs.PrepullDaemonSet, rl *krm.ResourceList) *collection {
+	c := &collection{cfg: cfg}
+	for i, ref := range cfg.Spec.Images {
+		c.listed = append(c.listed, c.fromConfig(rl.FunctionConfig, ref, fmt.Sprintf("spec.images[%d]", i)))
+	}
+	if cfg.Spec.Discover {
+		c.discover(rl.Items)
+	}
+	helpers := []found{c.fromConfig(rl.FunctionConfig, cfg.Spec.SleepImage, "spec.sleepImage")}
+	if cfg.Spec.Refresh != nil {
+		helpers = append(helpers, c.fromConfig(rl.FunctionConfig, cfg.Spec.Refresh.Image, "spec.refresh.image"))
+	}
+	for _, f := range slices.Concat(c.listed, c.discovered, helpers) {
+		c.checkLatest(f)
+	}
+	return c
+}
+
+// fromConfig is a reference of the config, which validation has already parsed.
+func (c *collection) fromConfig(config *yaml.RNode, ref, fieldPath string) found {
+	img, _ := parseImage(ref)
+	return found{img: img, item: config, field: fieldPath, where: fieldPath}
+}
+
+// discover reads the containers and init containers of every pod template, leaving out
+// what any PrepullDaemonSet generated: its pods only hold copies of the images.
+func (c *collection) discover(items []*yaml.RNode) {
+	include, exclude := compileGlobs(c.cfg.Spec.Include), compileGlobs(c.cfg.Spec.Exclude)
+	for _, item := range items {
+		if krm.Reserved(item) || generatedByAnyConfig(item) {
+			continue
+		}
+		w, ok := workload.Of(item)
+		if !ok {
+			continue
+		}
+		for _, container := range w.Containers() {
+			fieldPath := w.Field(container.Field() + ".image")
+			ref := stringField(container.Node, "image")
+			if ref == "" {
+				c.results = append(c.results, krm.Warning(item, fieldPath,
+					"container %q has no image, so there is nothing to pre-pull for it", container.Name()))
+				continue
+			}
+			img, err := parseImage(ref)
+			spellings := []string{ref, img.key}
+			if (len(include) > 0 && !include.match(spellings...)) || exclude.match(spellings...) {
+				continue
+			}
+			if err != nil {
+				c.results = append(c.results, krm.Error(item, fieldPath,
+					"container %q: cannot pre-pull image %q: %v; correct the reference, or leave it out with spec.exclude",
+					container.Name(), ref, err))
+				continue
+			}
+			c.discovered = append(c.discovered, found{img: img, item: item, field: fieldPath, where: fmt.Sprintf("container %q", container.Name()), w: w})
+		}
+	}
+}
+
+// stringField is the value of a scalar field of n, "" when it is missing.
+func stringField(n *yaml.RNode, name string) string {
+	if f := n.Field(name); f != nil {
+		return yaml.GetValue(f.Value)
+	}
+	return ""
+}
+
+// generatedByAnyConfig tells the items a PrepullDaemonSet config generated.
+func generatedByAnyConfig(item *yaml.RNode) bool {
+	by := item.GetAnnotations(krm.GeneratedByAnnotation)[krm.GeneratedByAnnotation]
+	return strings.HasPrefix(by, kind+".")
+}
+
+// checkLatest reports a reference whose content changes with every push (seeds/003:
+// pin a version or a digest), as spec.latest says.
+func (c *collection) checkLatest(f found) {
+	if !f.img.latest() || c.cfg.Spec.Latest == fnconfigs.LatestAllow {
+		return
+	}
+	what := "uses the tag latest"
+	if f.img.tag == "" {
+		what = "has no tag, so it means :latest"
+	}
+	report := krm.Warning
+	if c.cfg.Spec.Latest == fnconfigs.LatestError {
+		report = krm.Error
+	}
+	c.results = append(c.results, report(f.item, f.field,
+		"%s: image %q %s, whose content changes with every push: pin a version or a digest (or set spec.latest: allow in the config)",
+		f.where, f.img.ref, what))
+}
+
+// images are the distinct images in their output order: the listed ones as listed, then
+// the discovered ones sorted. Of several spellings of a discovered image the shortest
+// (then the first in sort order) wins, so the result does not depend on the order of
+// the items, which kustomize and kpt give differently.
+func (c *collection) images() (all []image, listed int) {
+	var out []image
+	seen := map[string]bool{}
+	for _, f := range c.listed {
+		if !seen[f.img.key] {
+			seen[f.img.key] = true
+			out = append(out, f.img)
+		}
+	}
+	spelling := map[string]image{}
+	for _, f := range c.discovered {
+		if prev, ok := spelling[f.img.key]; !seen[f.img.key] && (!ok || compareSpellings(f.img.ref, prev.ref) < 0) {
+			spelling[f.img.key] = f.img
+		}
+	}
+	discovered := slices.SortedFunc(maps.Values(spelling), func(a, b image) int { return strings.Compare(a.ref, b.ref) })
+	return append(out, discovered...), len(out)
+}
+
+func compareSpellings(a, b string) int {
+	return cmp.Or(cmp.Compare(len(a), len(b)), strings.Compare(a, b))
+}

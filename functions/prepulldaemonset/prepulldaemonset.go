@@ -1,0 +1,70 @@
+// Package prepulldaemonset generates a DaemonSet that keeps the pipeline's images on every
+// node, as kubernetes-image-puller does, but as plain manifests: no controller, no
+// ServiceAccount for it, no image list in a ConfigMap.
+package prepulldaemonset
+
+import (
+	_ "embed"
+	"fmt"
+	"strings"
+
+	"github.com/unbake/unbake/fnconfigs"
+	"github.com/unbake/unbake/functions/krm"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+//go:embed help.txt
+var help string
+
+const kind = "PrepullDaemonSet"
+
+// Function is gen-prepull-daemonset.
+var Function = krm.New("gen-prepull-daemonset", kind,
+	"generate a DaemonSet that pre-pulls the pipeline's images on every node",
+	help, func() *fnconfigs.PrepullDaemonSet { return &fnconfigs.PrepullDaemonSet{} }, transform)
+
+func transform(cfg *fnconfigs.PrepullDaemonSet, rl *krm.ResourceList) error {
+	c := collect(cfg, rl)
+	images, listed := c.images()
+	pullSecrets := c.pullSecrets()
+	rl.Results = append(rl.Results, c.results...)
+	if krm.HasErrors(rl.Results) {
+		return nil
+	}
+	generator := kind + "." + cfg.Metadata.Name
+	if len(images) == 0 {
+		rl.Results = append(rl.Results, krm.Warning(rl.FunctionConfig, "",
+			"no image to pre-pull: the discovered images were all left out by spec.include/spec.exclude, or there were none, so no DaemonSet is generated"))
+		return rl.ReplaceGenerated(generator, nil)
+	}
+	objects := []any{daemonSet(cfg, images, pullSecrets)}
+	if cfg.Spec.Refresh != nil {
+		objects = append(objects, refresh(cfg)...)
+	}
+	items := make([]*yaml.RNode, len(objects))
+	for i, obj := range objects {
+		item, err := krm.FromObject(obj)
+		if err != nil {
+			return err
+		}
+		items[i] = item
+	}
+	if err := rl.ReplaceGenerated(generator, items); err != nil {
+		return err
+	}
+	rl.Results = append(rl.Results, krm.Info(items[0], "generated to pre-pull %s (%d listed, %d discovered): %s",
+		plural(len(images), "image"), listed, len(images)-listed, strings.Join(refs(images), ", ")))
+	if cfg.Spec.Refresh != nil {
+		rl.Results = append(rl.Results, krm.Info(items[len(items)-1],
+			"generated to restart DaemonSet %s on schedule %q, with the ServiceAccount, Role and RoleBinding %s",
+			cfg.Metadata.Name, cfg.Spec.Refresh.Schedule, items[len(items)-1].GetName()))
+	}
+	return nil
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

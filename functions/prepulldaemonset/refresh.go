@@ -1,0 +1,81 @@
+package prepulldaemonset
+
+import (
+	"github.com/unbake/unbake/fnconfigs"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// refresh builds a CronJob that restarts the DaemonSet, so that its pods start again
+// and pull their tags anew (imagePullPolicy: Always), with a ServiceAccount whose Role
+// allows only what `kubectl rollout restart` does to that one DaemonSet: get it, and
+// patch its pod template's restartedAt annotation.
+func refresh(cfg *fnconfigs.PrepullDaemonSet) []any {
+	name := cfg.Metadata.Name + fnconfigs.RefreshSuffix
+	meta := metav1.ObjectMeta{Name: name, Namespace: cfg.Metadata.Namespace}
+	account := &corev1.ServiceAccount{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
+		ObjectMeta: meta,
+	}
+	role := &rbacv1.Role{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "Role"},
+		ObjectMeta: meta,
+		Rules: []rbacv1.PolicyRule{{
+			APIGroups:     []string{"apps"},
+			Resources:     []string{"daemonsets"},
+			ResourceNames: []string{cfg.Metadata.Name},
+			Verbs:         []string{"get", "patch"},
+		}},
+	}
+	binding := &rbacv1.RoleBinding{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "RoleBinding"},
+		ObjectMeta: meta,
+		Subjects:   []rbacv1.Subject{{Kind: rbacv1.ServiceAccountKind, Name: name, Namespace: cfg.Metadata.Namespace}},
+		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: name},
+	}
+	return []any{account, role, binding, cronJob(cfg, name)}
+}
+
+// cronJob runs kubectl in the DaemonSet's namespace, which in-cluster kubectl takes from
+// its ServiceAccount.
+func cronJob(cfg *fnconfigs.PrepullDaemonSet, name string) *batchv1.CronJob {
+	return &batchv1.CronJob{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "batch/v1", Kind: "CronJob"},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: cfg.Metadata.Namespace},
+		Spec: batchv1.CronJobSpec{
+			Schedule:                   cfg.Spec.Refresh.Schedule,
+			ConcurrencyPolicy:          batchv1.ForbidConcurrent,
+			SuccessfulJobsHistoryLimit: new(int32(1)),
+			FailedJobsHistoryLimit:     new(int32(1)),
+			JobTemplate: batchv1.JobTemplateSpec{Spec: batchv1.JobSpec{
+				BackoffLimit: new(int32(2)),
+				Template: corev1.PodTemplateSpec{Spec: corev1.PodSpec{
+					ServiceAccountName: name,
+					RestartPolicy:      corev1.RestartPolicyNever,
+					// kubectl writes its discovery cache under $HOME; the root
+					// filesystem is read-only.
+					Volumes: []corev1.Volume{{Name: "home", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}},
+					Containers: []corev1.Container{{
+						Name:    "kubectl",
+						Image:   cfg.Spec.Refresh.Image,
+						Command: []string{"kubectl"},
+						Args:    []string{"rollout", "restart", "daemonset/" + cfg.Metadata.Name},
+						Env:     []corev1.EnvVar{{Name: "HOME", Value: "/home/kubectl"}},
+						Resources: corev1.ResourceRequirements{
+							Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("10m"), corev1.ResourceMemory: resource.MustParse("64Mi")},
+							Limits:   corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("128Mi")},
+						},
+						VolumeMounts:    []corev1.VolumeMount{{Name: "home", MountPath: "/home/kubectl"}},
+						ImagePullPolicy: corev1.PullIfNotPresent,
+						SecurityContext: containerSecurity(),
+					}},
+					NodeSelector:    map[string]string{corev1.LabelOSStable: "linux"},
+					SecurityContext: podSecurity(),
+				}},
+			}},
+		},
+	}
+}
