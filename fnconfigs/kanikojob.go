@@ -1,0 +1,439 @@
+package fnconfigs
+
+import (
+	"fmt"
+	"maps"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+)
+
+// KanikoJob builds an image inside the cluster with the kaniko executor, as a batch/v1 Job,
+// for the builds that cannot be replaced by Kubernetes features (compilation).
+type KanikoJob struct {
+	metav1.TypeMeta `json:",inline"`
+	// Metadata names the Job (<name>-<hash>) and sets its namespace.
+	Metadata Metadata      `json:"metadata"`
+	Spec     KanikoJobSpec `json:"spec"`
+}
+
+// KanikoJobSpec says what to build, where to push it, and how the Job runs.
+type KanikoJobSpec struct {
+	// Context is the build context: git://host/path.git#ref, dir:///workspace/…,
+	// tar:///workspace/….tar.gz, s3://bucket/….tar.gz or gs://bucket/….tar.gz.
+	Context string `json:"context"`
+	// ContextSubPath is the directory inside the context to build from, relative.
+	ContextSubPath string `json:"contextSubPath,omitempty"`
+	// Workspace is the PersistentVolumeClaim mounted at /workspace, for dir:// and tar://
+	// contexts.
+	Workspace KanikoWorkspace `json:"workspace,omitempty"`
+	// Dockerfile is the Dockerfile's path relative to the context (and contextSubPath).
+	Dockerfile string `json:"dockerfile,omitempty"`
+	// Destinations are the image references to push, each with an explicit tag other than
+	// latest; at least one.
+	Destinations []string `json:"destinations"`
+	// Revision is the git commit (7 to 40 hex characters) every destination is also tagged
+	// with, cut to 12; empty: the environment variable ARGOCD_APP_REVISION, when set.
+	Revision string `json:"revision,omitempty"`
+	// RegistrySecret names a kubernetes.io/dockerconfigjson Secret in the Job's namespace,
+	// mounted as /kaniko/.docker/config.json.
+	RegistrySecret string `json:"registrySecret,omitempty"`
+	// ServiceAccountName runs the build as this ServiceAccount, whose cloud identity
+	// (workload identity) can read s3:// and gs:// contexts and push to cloud registries.
+	ServiceAccountName string `json:"serviceAccountName,omitempty"`
+	// BuildArgs are passed as --build-arg KEY=VALUE; they end up in the image history, so
+	// never put secrets here.
+	BuildArgs map[string]string `json:"buildArgs,omitempty"`
+	// Target is the Dockerfile stage to build.
+	Target string `json:"target,omitempty"`
+	// Cache configures kaniko's layer cache in a registry repository.
+	Cache KanikoCache `json:"cache,omitempty"`
+	// ExecutorImage is the kaniko executor image, pinned to a version; default: a
+	// maintained fork's release.
+	ExecutorImage string `json:"executorImage,omitempty"`
+	// ExtraArgs are further executor flags, appended as written; flags that other fields
+	// set are not allowed here.
+	ExtraArgs []string `json:"extraArgs,omitempty"`
+	// BackoffLimit is how often a failed build is retried; default 3.
+	BackoffLimit *int32 `json:"backoffLimit,omitempty"`
+	// ActiveDeadlineSeconds bounds the whole Job, retries included; default 3600.
+	ActiveDeadlineSeconds *int64 `json:"activeDeadlineSeconds,omitempty"`
+	// TTLSecondsAfterFinished is how long the finished Job is kept; default 86400.
+	TTLSecondsAfterFinished *int32 `json:"ttlSecondsAfterFinished,omitempty"`
+	// Resources of the executor container; default requests cpu 500m, memory 1Gi,
+	// ephemeral-storage 5Gi and limits memory 4Gi, ephemeral-storage 20Gi.
+	Resources corev1.ResourceRequirements `json:"resources,omitempty"`
+	// WireImages sets the built reference on the containers of the ResourceList's workloads
+	// that use a destination's repository; default true.
+	WireImages *bool `json:"wireImages,omitempty"`
+	// ArgoCDHook makes the Job an Argo CD hook: PreSync builds before the sync applies the
+	// workloads that use the image.
+	ArgoCDHook string `json:"argocdHook,omitempty"`
+	// Strict turns warnings into errors.
+	Strict bool `json:"strict,omitempty"`
+}
+
+// KanikoWorkspace is the volume that holds dir:// and tar:// contexts.
+type KanikoWorkspace struct {
+	// ClaimName is the PersistentVolumeClaim mounted read-only at /workspace.
+	ClaimName string `json:"claimName,omitempty"`
+}
+
+// KanikoCache is kaniko's layer cache.
+type KanikoCache struct {
+	// Enabled passes --cache=true.
+	Enabled bool `json:"enabled,omitempty"`
+	// Repo is the repository cached layers are pushed to; default: kaniko's
+	// <destination>/cache.
+	Repo string `json:"repo,omitempty"`
+	// TTL is how long cached layers are used, as a Go duration (e.g. 168h).
+	TTL string `json:"ttl,omitempty"`
+}
+
+// KanikoWorkspacePath is where the workspace claim is mounted.
+const KanikoWorkspacePath = "/workspace"
+
+// DefaultKanikoExecutor is the executor image used when executorImage is empty: the
+// osscontainertools fork, which took over after GoogleContainerTools/kaniko was archived.
+const DefaultKanikoExecutor = "ghcr.io/osscontainertools/kaniko:v1.28.5"
+
+// ArgoCDHookPreSync is the argocdHook value that builds before Argo CD syncs.
+const ArgoCDHookPreSync = "PreSync"
+
+// kanikoHashLength is the hex length of the hash in the Job's name; with the dash it
+// leaves 52 characters for metadata.name within the 63 a Job name may have (it becomes
+// the value of the pods' job-name label).
+const kanikoHashLength = 10
+
+// JobName is the Job's name for a hex hash of its content.
+func (c *KanikoJob) JobName(hash string) string {
+	return c.Metadata.Name + "-" + hash[:kanikoHashLength]
+}
+
+// Default fills dockerfile, executorImage, the Job's limits, resources and wireImages.
+func (c *KanikoJob) Default() {
+	s := &c.Spec
+	if s.Dockerfile == "" {
+		s.Dockerfile = "Dockerfile"
+	}
+	if s.ExecutorImage == "" {
+		s.ExecutorImage = DefaultKanikoExecutor
+	}
+	if s.BackoffLimit == nil {
+		s.BackoffLimit = new(int32(3))
+	}
+	if s.ActiveDeadlineSeconds == nil {
+		s.ActiveDeadlineSeconds = new(int64(3600))
+	}
+	if s.TTLSecondsAfterFinished == nil {
+		s.TTLSecondsAfterFinished = new(int32(86400))
+	}
+	if s.WireImages == nil {
+		s.WireImages = new(true)
+	}
+	// kaniko unpacks the base image and every layer into its own root filesystem, which
+	// the kubelet counts as ephemeral storage: without a request the pod can land on a
+	// node short of disk and be evicted mid-build.
+	if s.Resources.Requests == nil && s.Resources.Limits == nil {
+		s.Resources = corev1.ResourceRequirements{
+			Requests: corev1.ResourceList{
+				corev1.ResourceCPU:              resource.MustParse("500m"),
+				corev1.ResourceMemory:           resource.MustParse("1Gi"),
+				corev1.ResourceEphemeralStorage: resource.MustParse("5Gi"),
+			},
+			Limits: corev1.ResourceList{
+				corev1.ResourceMemory:           resource.MustParse("4Gi"),
+				corev1.ResourceEphemeralStorage: resource.MustParse("20Gi"),
+			},
+		}
+	}
+}
+
+// IsStrict tells whether warnings fail the run.
+func (c *KanikoJob) IsStrict() bool { return c.Spec.Strict }
+
+// Validate checks the config on its own; checks against the ResourceList (the registry
+// Secret, the workloads) and the environment's revision come with the transform.
+func (c *KanikoJob) Validate() field.ErrorList {
+	spec := field.NewPath("spec")
+	s := &c.Spec
+	errs := c.Metadata.Validate(field.NewPath("metadata"))
+	if limit := validation.DNS1123LabelMaxLength - 1 - kanikoHashLength; len(c.Metadata.Name) > limit {
+		errs = append(errs, field.Invalid(field.NewPath("metadata", "name"), c.Metadata.Name, fmt.Sprintf(
+			"at most %d characters: the Job is named <name>-<%d-character hash>, and a Job's name becomes its pods' job-name label, at most 63 characters",
+			limit, kanikoHashLength)))
+	}
+	errs = append(errs, s.validateContext(spec)...)
+	errs = append(errs, s.validateInContext(s.ContextSubPath, spec.Child("contextSubPath"))...)
+	errs = append(errs, s.validateInContext(s.Dockerfile, spec.Child("dockerfile"))...)
+	errs = append(errs, s.validateDestinations(spec.Child("destinations"))...)
+	if s.Revision != "" && !IsRevision(s.Revision) {
+		errs = append(errs, field.Invalid(spec.Child("revision"), s.Revision, RevisionRule))
+	}
+	errs = append(errs, s.validateObjectName(s.Workspace.ClaimName, spec.Child("workspace", "claimName"))...)
+	errs = append(errs, s.validateObjectName(s.RegistrySecret, spec.Child("registrySecret"))...)
+	errs = append(errs, s.validateObjectName(s.ServiceAccountName, spec.Child("serviceAccountName"))...)
+	for _, key := range slices.Sorted(maps.Keys(s.BuildArgs)) {
+		if key == "" || strings.ContainsAny(key, "= \t\n") {
+			errs = append(errs, field.Invalid(spec.Child("buildArgs").Key(key), key, "a build arg name has no '=' or spaces"))
+		}
+	}
+	errs = append(errs, s.validateCache(spec.Child("cache"))...)
+	if _, err := name.ParseReference(s.ExecutorImage); err != nil {
+		errs = append(errs, field.Invalid(spec.Child("executorImage"), s.ExecutorImage, err.Error()))
+	}
+	errs = append(errs, s.validateExtraArgs(spec.Child("extraArgs"))...)
+	errs = append(errs, s.validateJobLimits(spec)...)
+	errs = append(errs, s.validateResources(spec.Child("resources"))...)
+	if s.ArgoCDHook != "" && s.ArgoCDHook != ArgoCDHookPreSync {
+		errs = append(errs, field.NotSupported(spec.Child("argocdHook"), s.ArgoCDHook, []string{"", ArgoCDHookPreSync}))
+	}
+	return errs
+}
+
+var revisionPattern = regexp.MustCompile(`^[0-9a-fA-F]{7,40}$`)
+
+// RevisionRule is what a revision must be.
+const RevisionRule = "a revision is a git commit SHA: 7 to 40 hex characters"
+
+// IsRevision tells whether rev is a git commit SHA, full or abbreviated.
+func IsRevision(rev string) bool { return revisionPattern.MatchString(rev) }
+
+var fullCommitPattern = regexp.MustCompile(`^[0-9a-f]{40}$`)
+
+// IsFullCommit tells whether s is a full git commit SHA, which kaniko can check out.
+func IsFullCommit(s string) bool { return fullCommitPattern.MatchString(s) }
+
+// Build-context schemes kaniko reads that a Job can use.
+const (
+	ContextSchemeGit = "git"
+	ContextSchemeDir = "dir"
+	ContextSchemeTar = "tar"
+	ContextSchemeS3  = "s3"
+	ContextSchemeGS  = "gs"
+)
+
+// ContextScheme is the scheme of the build context, e.g. git.
+func (s *KanikoJobSpec) ContextScheme() string {
+	scheme, _, _ := strings.Cut(s.Context, "://")
+	return scheme
+}
+
+func (s *KanikoJobSpec) validateContext(spec *field.Path) field.ErrorList {
+	p := spec.Child("context")
+	ctx := s.Context
+	if ctx == "" {
+		return field.ErrorList{field.Required(p, "set the build context, e.g. git://github.com/org/app.git#refs/heads/main")}
+	}
+	if host, repo, ok := strings.Cut(strings.TrimPrefix(ctx, "git@"), ":"); strings.HasPrefix(ctx, "git@") && ok {
+		return field.ErrorList{field.Invalid(p, ctx, fmt.Sprintf(
+			"kaniko clones git contexts over HTTPS, not SSH: write git://%s/%s#refs/heads/<branch> (or #refs/tags/<tag>, or #<commit SHA>)", host, repo))}
+	}
+	scheme, rest, ok := strings.Cut(ctx, "://")
+	switch {
+	case !ok:
+		return field.ErrorList{field.Invalid(p, ctx, "a build context starts with git://, dir://, tar://, s3:// or gs://")}
+	case scheme == "ssh":
+		return field.ErrorList{field.Invalid(p, ctx, "kaniko clones git contexts over HTTPS, not SSH: write git://<host>/<path>.git#<ref>")}
+	case scheme == ContextSchemeGit:
+		return validateGitContext(ctx, rest, p)
+	case scheme == ContextSchemeDir || scheme == ContextSchemeTar:
+		return s.validateWorkspaceContext(scheme, rest, p, spec.Child("workspace", "claimName"))
+	case scheme == ContextSchemeS3 || scheme == ContextSchemeGS:
+		// kaniko downloads one object and unpacks it as a gzipped tarball.
+		if bucket, _, _ := strings.Cut(rest, "/"); bucket == "" || !strings.HasSuffix(rest, ".tar.gz") {
+			return field.ErrorList{field.Invalid(p, ctx, "an object-storage context is a gzipped tarball: "+scheme+"://<bucket>/<path>.tar.gz")}
+		}
+		return nil
+	default:
+		return field.ErrorList{field.Invalid(p, ctx, fmt.Sprintf("unsupported scheme %q: use git://, dir://, tar://, s3:// or gs://", scheme))}
+	}
+}
+
+// validateGitContext requires a ref: without one kaniko builds whatever the default branch
+// holds when the Job runs, which no tag can name.
+func validateGitContext(ctx, rest string, p *field.Path) field.ErrorList {
+	parts := strings.Split(rest, "#")
+	var problem string
+	switch {
+	case parts[0] == "":
+		problem = "name the repository: git://<host>/<path>.git#<ref>"
+	case len(parts) < 2 || parts[1] == "":
+		problem = "add the ref to build: #refs/heads/<branch>, #refs/tags/<tag> or #<commit SHA>"
+	case len(parts) > 3:
+		problem = "a git context is git://<host>/<path>.git#<ref>, optionally followed by #<commit SHA>"
+	case !strings.HasPrefix(parts[1], "refs/") && !IsFullCommit(parts[1]):
+		problem = "the ref is refs/heads/<branch>, refs/tags/<tag> or a full 40-character commit SHA"
+	case len(parts) == 3 && !IsFullCommit(parts[2]):
+		problem = "the commit after the second '#' is a full 40-character SHA"
+	default:
+		return nil
+	}
+	return field.ErrorList{field.Invalid(p, ctx, problem)}
+}
+
+// validateWorkspaceContext: dir:// and tar:// contexts are paths in the executor's
+// filesystem, so they must be on the workspace claim mounted there.
+func (s *KanikoJobSpec) validateWorkspaceContext(scheme, where string, p, claim *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	if path.Clean(where) != where || (where != KanikoWorkspacePath && !strings.HasPrefix(where, KanikoWorkspacePath+"/")) {
+		errs = append(errs, field.Invalid(p, s.Context, fmt.Sprintf(
+			"a %s:// context is a path on the workspace claim, which is mounted at %s: %s://%s/<path>",
+			scheme, KanikoWorkspacePath, scheme, KanikoWorkspacePath)))
+	}
+	if scheme == ContextSchemeTar && !strings.HasSuffix(where, ".tar.gz") {
+		errs = append(errs, field.Invalid(p, s.Context, "a tar:// context is a gzipped tarball: tar:///workspace/<path>.tar.gz"))
+	}
+	if s.Workspace.ClaimName == "" {
+		errs = append(errs, field.Required(claim, fmt.Sprintf(
+			"a %s:// context is read from a PersistentVolumeClaim mounted at %s: name it here", scheme, KanikoWorkspacePath)))
+	}
+	return errs
+}
+
+// validateInContext requires a path that stays inside the build context.
+func (s *KanikoJobSpec) validateInContext(p string, fp *field.Path) field.ErrorList {
+	if p == "" {
+		return nil
+	}
+	if path.IsAbs(p) || slices.Contains(strings.Split(p, "/"), "..") {
+		return field.ErrorList{field.Invalid(fp, p, "a path inside the build context: relative, without '..'")}
+	}
+	return nil
+}
+
+// validateDestinations: seeds/003 — never latest; every pushed image is named by a tag a
+// rollback can go back to.
+func (s *KanikoJobSpec) validateDestinations(p *field.Path) field.ErrorList {
+	if len(s.Destinations) == 0 {
+		return field.ErrorList{field.Required(p, "add at least one image to push, e.g. registry.example.com/team/app:1.4.2")}
+	}
+	var errs field.ErrorList
+	seen := map[string]bool{}
+	for i, d := range s.Destinations {
+		tag, err := ParseDestination(d)
+		if err != nil {
+			errs = append(errs, field.Invalid(p.Index(i), d, err.Error()))
+			continue
+		}
+		if seen[tag.Name()] {
+			errs = append(errs, field.Duplicate(p.Index(i), d))
+		}
+		seen[tag.Name()] = true
+	}
+	return errs
+}
+
+// ParseDestination parses a destination, which must carry an explicit tag other than latest.
+func ParseDestination(d string) (name.Tag, error) {
+	if strings.Contains(d, "@") {
+		return name.Tag{}, fmt.Errorf("kaniko pushes tags, not digests: write <repository>:<version>")
+	}
+	tag, err := name.NewTag(d, name.WithDefaultTag(""))
+	switch {
+	case err != nil:
+		return name.Tag{}, err
+	case tag.TagStr() == "":
+		return name.Tag{}, fmt.Errorf("add a version tag (e.g. %s:1.0.0): an untagged push is latest, which no rollback can go back to", d)
+	case tag.TagStr() == "latest":
+		return name.Tag{}, fmt.Errorf("use a version tag instead of latest, which moves with every push and cannot be rolled back to")
+	}
+	return tag, nil
+}
+
+func (s *KanikoJobSpec) validateObjectName(n string, p *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	if n != "" {
+		for _, msg := range validation.IsDNS1123Subdomain(n) {
+			errs = append(errs, field.Invalid(p, n, msg))
+		}
+	}
+	return errs
+}
+
+func (s *KanikoJobSpec) validateCache(p *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	if s.Cache.Repo != "" {
+		if _, err := name.NewRepository(s.Cache.Repo); err != nil {
+			errs = append(errs, field.Invalid(p.Child("repo"), s.Cache.Repo, "a repository without tag or digest: "+err.Error()))
+		}
+	}
+	if s.Cache.TTL != "" {
+		if d, err := time.ParseDuration(s.Cache.TTL); err != nil || d <= 0 {
+			errs = append(errs, field.Invalid(p.Child("ttl"), s.Cache.TTL, "a positive Go duration, e.g. 168h"))
+		}
+	}
+	return errs
+}
+
+// kanikoOwnedFlags are the executor flags the function sets from spec fields, by the field
+// that sets them: extraArgs may not repeat them.
+var kanikoOwnedFlags = map[string]string{
+	"--context": "spec.context", "-c": "spec.context",
+	"--context-sub-path": "spec.contextSubPath",
+	"--dockerfile":       "spec.dockerfile", "-f": "spec.dockerfile",
+	"--destination": "spec.destinations", "-d": "spec.destinations",
+	"--build-arg": "spec.buildArgs",
+	"--target":    "spec.target",
+	"--cache":     "spec.cache.enabled", "--cache-repo": "spec.cache.repo", "--cache-ttl": "spec.cache.ttl",
+	"--digest-file": "the function (it writes the digest to /dev/termination-log)",
+}
+
+func (s *KanikoJobSpec) validateExtraArgs(p *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	for i, arg := range s.ExtraArgs {
+		flag, _, _ := strings.Cut(arg, "=")
+		if owner, owned := kanikoOwnedFlags[flag]; owned {
+			errs = append(errs, field.Forbidden(p.Index(i), fmt.Sprintf("%s is set by %s: use that instead", flag, owner)))
+		}
+	}
+	return errs
+}
+
+func (s *KanikoJobSpec) validateJobLimits(spec *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	if *s.BackoffLimit < 0 {
+		errs = append(errs, field.Invalid(spec.Child("backoffLimit"), *s.BackoffLimit, "must be 0 or more"))
+	}
+	if *s.ActiveDeadlineSeconds <= 0 {
+		errs = append(errs, field.Invalid(spec.Child("activeDeadlineSeconds"), *s.ActiveDeadlineSeconds, "must be more than 0"))
+	}
+	if *s.TTLSecondsAfterFinished < 0 {
+		errs = append(errs, field.Invalid(spec.Child("ttlSecondsAfterFinished"), *s.TTLSecondsAfterFinished, "must be 0 or more"))
+	}
+	return errs
+}
+
+// validateResources rejects what the API server would: negative quantities, and requests
+// above their limits.
+func (s *KanikoJobSpec) validateResources(p *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	r := s.Resources
+	for _, list := range []struct {
+		name   string
+		values corev1.ResourceList
+	}{{"requests", r.Requests}, {"limits", r.Limits}} {
+		for _, res := range slices.Sorted(maps.Keys(list.values)) {
+			if q := list.values[res]; q.Sign() < 0 {
+				errs = append(errs, field.Invalid(p.Child(list.name).Key(string(res)), q.String(), "must not be negative"))
+			}
+		}
+	}
+	for _, res := range slices.Sorted(maps.Keys(r.Requests)) {
+		request := r.Requests[res]
+		if limit, ok := r.Limits[res]; ok && limit.Sign() >= 0 && request.Cmp(limit) > 0 {
+			errs = append(errs, field.Invalid(p.Child("requests").Key(string(res)), request.String(),
+				fmt.Sprintf("must be less than or equal to the %s limit, %s", res, limit.String())))
+		}
+	}
+	return errs
+}

@@ -1,0 +1,52 @@
+package kanikojob
+
+import (
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/unbake/unbake/functions/krm"
+	"github.com/unbake/unbake/functions/workload"
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// wire sets the built reference on every container of the ResourceList's workloads whose
+// image is in a destination's repository, as kustomize's images: does; nothing else is
+// touched. With a revision that is the immutable revision tag, so each build rolls out.
+func (b *build) wire(rl *krm.ResourceList) {
+	generator := kind + "." + b.cfg.Metadata.Name
+	uses := false
+	for _, item := range rl.Items {
+		if krm.Reserved(item) || item.GetAnnotations(krm.GeneratedByAnnotation)[krm.GeneratedByAnnotation] == generator {
+			continue
+		}
+		w, ok := workload.Of(item)
+		if !ok {
+			continue
+		}
+		for _, c := range w.Containers() {
+			image := c.Node.Field("image")
+			if image == nil || image.Value.YNode().Kind != yaml.ScalarNode {
+				continue
+			}
+			ref, err := name.ParseReference(image.Value.YNode().Value)
+			if err != nil {
+				continue
+			}
+			d := b.forRepository(ref.Context().Name())
+			if d == nil {
+				continue
+			}
+			uses = true
+			if was := image.Value.YNode().Value; was != d.built {
+				// The scalar is changed in place, so its quoting and comments stay.
+				image.Value.YNode().Value = d.built
+				rl.Results = append(rl.Results, krm.Result(framework.Info, item, w.Field(c.Field()+".image"),
+					"container %q: image %s, built by KanikoJob %s (was %s)", c.Name(), d.built, b.cfg.Metadata.Name, was))
+			}
+		}
+	}
+	if !uses {
+		rl.Results = append(rl.Results, krm.Propose(krm.Warning(rl.FunctionConfig, "spec.wireImages",
+			"no container of the ResourceList's workloads uses %s, so no image was wired: check the destinations, or set wireImages: false (as a kustomize generator the function sees no workloads)",
+			b.repositories()), false))
+	}
+}

@@ -1,0 +1,53 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// The build Job and the revision tag wired into the Deployment: only gen-kaniko-job writes these.
+func init() {
+	const builtTag = "registry.example.com/demo/hello:5d41402abc4b" // the revision in the config, cut to 12
+	proofs["kaniko-build"] = func(t *testing.T, objects []*yaml.RNode) {
+		var job *yaml.RNode
+		for _, o := range objects {
+			if o.GetKind() == "Job" && o.GetNamespace() == "hello" && strings.HasPrefix(o.GetName(), "build-hello-") {
+				job = o
+			}
+		}
+		if job == nil {
+			t.Fatal("no Job hello/build-hello-<hash> in the rendering")
+		}
+		if by := job.GetAnnotations()["fn.unbake.dev/generated-by"]; by != "KanikoJob.build-hello" {
+			t.Errorf("Job %s: generated-by %q, want KanikoJob.build-hello", job.GetName(), by)
+		}
+		args, err := job.Pipe(yaml.Lookup("spec", "template", "spec", "containers", "0", "args"))
+		if err != nil || args == nil {
+			t.Fatalf("Job %s has no executor args: %v", job.GetName(), err)
+		}
+		var flags []string
+		for _, arg := range args.Content() {
+			flags = append(flags, arg.Value)
+		}
+		for _, want := range []string{"--destination=registry.example.com/demo/hello:1.0.0", "--destination=" + builtTag,
+			"--digest-file=/dev/termination-log"} {
+			if !slices.Contains(flags, want) {
+				t.Errorf("Job %s: args %v lack %s", job.GetName(), flags, want)
+			}
+		}
+		config, err := job.Pipe(yaml.Lookup("spec", "template", "spec", "volumes", "[name=docker-config]", "secret", "secretName"))
+		if err != nil || yaml.GetValue(config) != "regcred" {
+			t.Errorf("Job %s: the registry Secret regcred is not mounted as the docker config: %v", job.GetName(), err)
+		}
+		image, err := find(t, objects, "Deployment", "hello", "hello").Pipe(
+			yaml.Lookup("spec", "template", "spec", "containers", "[name=hello]", "image"))
+		if err != nil || yaml.GetValue(image) != builtTag {
+			t.Errorf("Deployment hello/hello: image %q, want the built %s: %v", yaml.GetValue(image), builtTag, err)
+		}
+	}
+}
