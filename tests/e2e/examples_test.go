@@ -81,20 +81,20 @@ func TestConfigError(t *testing.T) {
 		wantPath = "spec.containers[0].ports[0].containerPort"
 	)
 	dir := copyExample(t, filepath.Join(examplesRoot(t), example))
-	for _, config := range []string{"package/inject-sidecar.yaml", "kustomize/inject-sidecar.yaml"} {
-		path := filepath.Join(dir, config)
-		node, err := yaml.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		port := yaml.NewScalarRNode(appPort)
-		port.YNode().Tag = yaml.NodeTagInt
-		if err := node.PipeE(yaml.Lookup("spec", "containers", "0", "ports", "0"), yaml.SetField("containerPort", port)); err != nil {
-			t.Fatalf("%s: %v", config, err)
-		}
-		if err := yaml.WriteFile(node, path); err != nil {
-			t.Fatal(err)
-		}
+	// One config serves both tools: kpt reads it through the Kptfile, kustomize through
+	// package/kustomization.yaml.
+	config := filepath.Join(dir, "package", "inject-sidecar.yaml")
+	node, err := yaml.ReadFile(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := yaml.NewScalarRNode(appPort)
+	port.YNode().Tag = yaml.NodeTagInt
+	if err := node.PipeE(yaml.Lookup("spec", "containers", "0", "ports", "0"), yaml.SetField("containerPort", port)); err != nil {
+		t.Fatalf("%s: %v", config, err)
+	}
+	if err := yaml.WriteFile(node, config); err != nil {
+		t.Fatal(err)
 	}
 
 	tools := map[string]func() (string, string, error){

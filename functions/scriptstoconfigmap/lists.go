@@ -1,0 +1,133 @@
+package scriptstoconfigmap
+
+import (
+	"path"
+	"slices"
+
+	"github.com/unbake/unbake/functions/workload"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// volumeIndex is the index of the pod's volume called name, or -1.
+func volumeIndex(w workload.Workload, name string) int {
+	for i, v := range elements(w.Template, "spec", "volumes") {
+		if yaml.GetValue(v.Field("name").Value) == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// setVolume replaces the pod's volume called name by volume, in place, or appends it;
+// a nil volume removes it.
+func setVolume(w workload.Workload, name string, volume *yaml.RNode) error {
+	var entries []*yaml.RNode
+	if volume != nil {
+		entries = append(entries, volume)
+	}
+	return replaceNamed(w.Template, name, entries, "spec", "volumes")
+}
+
+// setMounts replaces every mount of the volume called name, in every container of the
+// pod, by the container's entry in mounts (none: the mounts are removed).
+func setMounts(w workload.Workload, name string, mounts map[string][]*yaml.RNode) error {
+	for _, c := range w.Containers() {
+		if err := replaceNamed(c.Node, name, mounts[c.Name()], "volumeMounts"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// replaceNamed replaces the entries called name in the list at path under parent by
+// entries, at the place of the first of them or else at the end. A list the removal
+// leaves empty is removed; a missing one is created for entries.
+func replaceNamed(parent *yaml.RNode, name string, entries []*yaml.RNode, path ...string) error {
+	list, err := parent.Pipe(yaml.Lookup(path...))
+	if err != nil {
+		return err
+	}
+	var old []*yaml.Node
+	if list != nil {
+		old = list.YNode().Content
+	}
+	at := -1
+	kept := make([]*yaml.Node, 0, len(old)+len(entries))
+	for _, n := range old {
+		if yaml.GetValue(yaml.NewRNode(n).Field("name").Value) == name {
+			if at < 0 {
+				at = len(kept)
+			}
+			continue
+		}
+		kept = append(kept, n)
+	}
+	if at < 0 {
+		at = len(kept)
+	}
+	fresh := make([]*yaml.Node, len(entries))
+	for i, e := range entries {
+		fresh[i] = e.Copy().YNode()
+	}
+	content := append(kept[:at:at], append(fresh, kept[at:]...)...)
+	switch {
+	case len(content) == 0 && len(old) > 0:
+		return clearField(parent, path)
+	case len(content) == 0:
+		return nil
+	case list == nil:
+		if list, err = parent.Pipe(yaml.LookupCreate(yaml.SequenceNode, path...)); err != nil {
+			return err
+		}
+	}
+	list.YNode().Content = content
+	return nil
+}
+
+// clearField removes the field at path under parent.
+func clearField(parent *yaml.RNode, path []string) error {
+	owner, err := parent.Pipe(yaml.Lookup(path[:len(path)-1]...))
+	if err != nil || owner == nil {
+		return err
+	}
+	return owner.PipeE(yaml.Clear(path[len(path)-1]))
+}
+
+// mountPaths lists, by container, where the volume called name is mounted.
+func mountPaths(w workload.Workload, name string) map[string][]string {
+	paths := map[string][]string{}
+	for _, c := range w.Containers() {
+		for _, m := range elements(c.Node, "volumeMounts") {
+			if yaml.GetValue(m.Field("name").Value) == name {
+				paths[c.Name()] = append(paths[c.Name()], path.Clean(yaml.GetValue(m.Field("mountPath").Value)))
+			}
+		}
+	}
+	return paths
+}
+
+// gone lists, by container, the paths of before that are not in after.
+func gone(before, after map[string][]string) map[string][]string {
+	left := map[string][]string{}
+	for c, paths := range before {
+		for _, p := range paths {
+			if !slices.Contains(after[c], p) {
+				left[c] = append(left[c], p)
+			}
+		}
+	}
+	return left
+}
+
+// elements lists the entries of the list at path under parent.
+func elements(parent *yaml.RNode, path ...string) []*yaml.RNode {
+	list, err := parent.Pipe(yaml.Lookup(path...))
+	if err != nil || list == nil || list.YNode().Kind != yaml.SequenceNode {
+		return nil
+	}
+	nodes := make([]*yaml.RNode, len(list.Content()))
+	for i, n := range list.Content() {
+		nodes[i] = yaml.NewRNode(n)
+	}
+	return nodes
+}

@@ -1,0 +1,157 @@
+package scriptstoconfigmap
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/unbake/unbake/functions/krm"
+	"github.com/unbake/unbake/functions/workload"
+	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// newVolume is the pod volume of the ConfigMap: every file, with its mode.
+func newVolume(volumeName, configMapName string, files []file) (*yaml.RNode, error) {
+	source := &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: configMapName}}
+	for _, f := range files {
+		source.Items = append(source.Items, corev1.KeyToPath{Key: f.key, Path: f.key, Mode: &f.mode})
+	}
+	node, err := krm.FromObject(corev1.Volume{Name: volumeName, VolumeSource: corev1.VolumeSource{ConfigMap: source}})
+	if err != nil {
+		return nil, err
+	}
+	// Modes are written in decimal, which every YAML reader reads alike; the comment
+	// shows the octal form people know from chmod.
+	items, err := node.Pipe(yaml.Lookup("configMap", "items"))
+	if err != nil {
+		return nil, err
+	}
+	for i, item := range items.Content() {
+		yaml.NewRNode(item).Field("mode").Value.YNode().LineComment = fmt.Sprintf("# %#o", files[i].mode)
+	}
+	return node, nil
+}
+
+// newMounts are a target container's mounts: each file with a destination alone, by
+// subPath, and the directory at mountPath when some file has no destination.
+func newMounts(volumeName, mountPath string, files []file) ([]*yaml.RNode, error) {
+	var mounts []corev1.VolumeMount
+	directory := false
+	for _, f := range files {
+		if f.destination == "" {
+			directory = true
+			continue
+		}
+		mounts = append(mounts, corev1.VolumeMount{Name: volumeName, MountPath: f.destination, SubPath: f.key, ReadOnly: true})
+	}
+	if directory && mountPath != "" {
+		mounts = append(mounts, corev1.VolumeMount{Name: volumeName, MountPath: mountPath, ReadOnly: true})
+	}
+	nodes := make([]*yaml.RNode, 0, len(mounts))
+	for _, m := range mounts {
+		node, err := krm.FromObject(m)
+		if err != nil {
+			return nil, err
+		}
+		nodes = append(nodes, node)
+	}
+	return nodes, nil
+}
+
+// mount puts the ConfigMap's volume, named spec.configMapName, into the pod and mounts it
+// in the target containers, in place of the volume and mounts this config added before.
+func (a *application) mount(targets []workload.Container, files []file, configMapName string) error {
+	volume := a.cfg.Spec.ConfigMapName
+	previous := ownedVolume(a.w, a.generator)
+	mounts, err := newMounts(volume, a.cfg.Spec.MountPath, files)
+	if err != nil {
+		return err
+	}
+	if len(mounts) == 0 || len(targets) == 0 {
+		return a.unmount(previous)
+	}
+	if i := volumeIndex(a.w, volume); previous != volume && i >= 0 {
+		a.errorf(a.w.Field(fmt.Sprintf("spec.volumes[%d].name", i)),
+			"the pod already has a volume named %q that this config did not add: rename that volume, or set spec.configMapName (which also names the volume) to another name",
+			volume)
+		return nil
+	}
+	before := a.w.Template.MustString()
+	if previous != "" && previous != volume {
+		if err := a.removeVolume(previous); err != nil {
+			return err
+		}
+	}
+	node, err := newVolume(volume, configMapName, files)
+	if err != nil {
+		return err
+	}
+	byContainer := map[string][]*yaml.RNode{}
+	for _, c := range targets {
+		byContainer[c.Name()] = mounts
+	}
+	if err := setVolume(a.w, volume, node); err != nil {
+		return err
+	}
+	if err := setMounts(a.w, volume, byContainer); err != nil {
+		return err
+	}
+	if err := recordVolume(a.w, a.generator, volume); err != nil {
+		return err
+	}
+	for _, c := range targets {
+		a.checkMounts(c, volume)
+	}
+	if a.w.Template.MustString() != before && !krm.HasErrors(a.results) {
+		a.infof("", "mounted ConfigMap %s as volume %q in container(s) %s", configMapName, volume, strings.Join(containerNames(targets), ", "))
+	}
+	return nil
+}
+
+// unmount removes the volume this config added before, and its mounts.
+func (a *application) unmount(previous string) error {
+	if previous == "" {
+		return nil
+	}
+	if err := a.removeVolume(previous); err != nil {
+		return err
+	}
+	a.infof("", "removed volume %q and its mounts, which this config added before and no longer mounts", previous)
+	return recordVolume(a.w, a.generator, "")
+}
+
+func (a *application) removeVolume(name string) error {
+	if err := setVolume(a.w, name, nil); err != nil {
+		return err
+	}
+	return setMounts(a.w, name, nil)
+}
+
+// releaseUntargeted unmounts this config's volume from the workloads it no longer targets.
+func releaseUntargeted(rl *krm.ResourceList, targeted []workload.Workload, generator string) error {
+	picked := map[*yaml.RNode]bool{}
+	for _, w := range targeted {
+		picked[w.Item] = true
+	}
+	for _, item := range rl.Items {
+		if picked[item] || krm.Reserved(item) {
+			continue
+		}
+		w, ok := workload.Of(item)
+		if !ok {
+			continue
+		}
+		a := &application{generator: generator, w: w}
+		previous := ownedVolume(w, generator)
+		if previous == "" {
+			continue
+		}
+		mounted := mountPaths(w, previous)
+		if err := a.unmount(previous); err != nil {
+			return err
+		}
+		a.warnLeftCommand(mounted)
+		rl.Results = append(rl.Results, a.results...)
+	}
+	return nil
+}

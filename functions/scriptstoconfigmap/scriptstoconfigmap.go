@@ -1,0 +1,178 @@
+// Package scriptstoconfigmap puts scripts and config files into a ConfigMap mounted at
+// their destination paths, and sets the containers' command and args: the Kubernetes way
+// to do a derived image's ADD/COPY and CMD/ENTRYPOINT.
+package scriptstoconfigmap
+
+import (
+	_ "embed"
+
+	"github.com/unbake/unbake/fnconfigs"
+	"github.com/unbake/unbake/functions/krm"
+	"github.com/unbake/unbake/functions/workload"
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+//go:embed help.txt
+var help string
+
+const kind = "ScriptsToConfigMap"
+
+// Function is scripts-to-configmap.
+var Function = krm.New("scripts-to-configmap", kind,
+	"put scripts and config files in a ConfigMap mounted at their destination paths; replace command and args",
+	help, func() *fnconfigs.ScriptsToConfigMap { return &fnconfigs.ScriptsToConfigMap{} }, transform)
+
+func transform(cfg *fnconfigs.ScriptsToConfigMap, rl *krm.ResourceList) error {
+	files, results := readFiles(cfg, rl)
+	rl.Results = append(rl.Results, results...)
+	if krm.HasErrors(results) {
+		return nil
+	}
+	cm, err := newConfigMap(cfg, files)
+	if err != nil {
+		return err
+	}
+	generator := kind + "." + cfg.Metadata.Name
+	earlier := earlierNames(rl.Items, generator)
+	targeted := workload.Select(rl, cfg.Spec.Target.Targets, "spec.target.selector")
+	var namespaces []string
+	seen := map[string]bool{}
+	for _, w := range targeted {
+		a := &application{cfg: cfg, config: rl.FunctionConfig, generator: generator, w: w}
+		stale := map[string]bool{cfg.Spec.ConfigMapName: true}
+		for name := range earlier[w.Item.GetNamespace()] {
+			stale[name] = true
+		}
+		if err := a.apply(files, cm.GetName(), stale); err != nil {
+			return err
+		}
+		rl.Results = append(rl.Results, a.results...)
+		if ns := w.Item.GetNamespace(); !seen[ns] {
+			seen[ns] = true
+			namespaces = append(namespaces, ns)
+		}
+	}
+	if err := releaseUntargeted(rl, targeted, generator); err != nil {
+		return err
+	}
+	if krm.HasErrors(rl.Results) {
+		return nil
+	}
+	if !*cfg.Spec.HashSuffix && len(targeted) > 0 && hasDestination(files) {
+		rl.Results = append(rl.Results, krm.Propose(krm.Warning(rl.FunctionConfig, "spec.hashSuffix",
+			"files mounted at a destination (by subPath) never see updates of the ConfigMap: the pods keep the old content until they restart. With hashSuffix: true, changed files get a new ConfigMap name, which changes the pod template and rolls the pods"), true))
+	}
+	items, err := configMapsFor(cm, namespaces)
+	if err != nil {
+		return err
+	}
+	return generate(rl, generator, items, len(files))
+}
+
+// application is the config applied to one workload.
+type application struct {
+	cfg       *fnconfigs.ScriptsToConfigMap
+	config    *yaml.RNode
+	generator string
+	w         workload.Workload
+	results   framework.Results
+}
+
+func (a *application) infof(field, format string, args ...any) {
+	a.results = append(a.results, krm.Result(framework.Info, a.w.Item, field, format, args...))
+}
+
+func (a *application) warnf(field, format string, args ...any) {
+	a.results = append(a.results, krm.Warning(a.w.Item, field, format, args...))
+}
+
+func (a *application) errorf(field, format string, args ...any) {
+	a.results = append(a.results, krm.Error(a.w.Item, field, format, args...))
+}
+
+// configErrorf reports a problem with a field of the config.
+func (a *application) configErrorf(field, format string, args ...any) {
+	a.results = append(a.results, krm.Error(a.config, field, format, args...))
+}
+
+// apply mounts the files in the workload's target containers, points its references to
+// the ConfigMap at name, and sets the command and args.
+func (a *application) apply(files []file, name string, stale map[string]bool) error {
+	targets := a.targetContainers()
+	if krm.HasErrors(a.results) {
+		return nil
+	}
+	before := mountPaths(a.w, ownedVolume(a.w, a.generator))
+	if err := a.mount(targets, files, name); err != nil {
+		return err
+	}
+	a.rewriteReferences(stale, name)
+	if err := a.setCommand(targets); err != nil {
+		return err
+	}
+	a.warnLeftCommand(gone(before, mountPaths(a.w, a.cfg.Spec.ConfigMapName)))
+	return nil
+}
+
+// earlierNames are the names of the ConfigMaps generator made in an earlier run, by
+// namespace: references to them are references to this config's ConfigMap.
+func earlierNames(items []*yaml.RNode, generator string) map[string]map[string]bool {
+	names := map[string]map[string]bool{}
+	for _, item := range items {
+		if !generatedBy(item, generator) {
+			continue
+		}
+		ns := item.GetNamespace()
+		if names[ns] == nil {
+			names[ns] = map[string]bool{}
+		}
+		names[ns][item.GetName()] = true
+	}
+	return names
+}
+
+func generatedBy(item *yaml.RNode, generator string) bool {
+	return !krm.Reserved(item) && item.GetAnnotations(krm.GeneratedByAnnotation)[krm.GeneratedByAnnotation] == generator
+}
+
+// generate puts the ConfigMaps in place of those generated before, and reports the ones
+// that are new or have new content.
+func generate(rl *krm.ResourceList, generator string, items []*yaml.RNode, files int) error {
+	earlier := map[string]*yaml.RNode{}
+	for _, item := range rl.Items {
+		if generatedBy(item, generator) {
+			earlier[item.GetNamespace()+"/"+item.GetName()] = item
+		}
+	}
+	if err := rl.ReplaceGenerated(generator, items); err != nil {
+		return err
+	}
+	for _, item := range items {
+		if old := earlier[item.GetNamespace()+"/"+item.GetName()]; old == nil || !sameContent(old, item) {
+			rl.Results = append(rl.Results, krm.Info(item, "generated from %d file(s)", files))
+		}
+	}
+	return nil
+}
+
+// sameContent tells whether two ConfigMaps hold the same files, whatever their metadata
+// (kpt adds its own annotations to the one it read).
+func sameContent(a, b *yaml.RNode) bool {
+	for _, field := range []string{"immutable", "data", "binaryData"} {
+		fa, fb := a.Field(field), b.Field(field)
+		if (fa == nil) != (fb == nil) || fa != nil && fa.Value.MustString() != fb.Value.MustString() {
+			return false
+		}
+	}
+	return true
+}
+
+func hasDestination(files []file) bool {
+	for _, f := range files {
+		if f.destination != "" {
+			return true
+		}
+	}
+	return false
+}
