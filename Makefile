@@ -19,7 +19,7 @@ K8S_LDFLAGS    := -s -w -X k8s.io/component-base/version.gitVersion=$(K8S_VERSIO
 
 export PATH := $(BIN):$(TOOLS):$(PATH)
 
-.PHONY: all build test unit e2e acceptance nginx demo golden-update bench fmt vet tools clean
+.PHONY: all build test unit e2e acceptance nginx demo fuzz golden-update bench fmt vet tools clean
 
 all: build
 
@@ -62,6 +62,15 @@ acceptance: $(KUBE_APISERVER) $(ETCD) nginx
 # Renders the TensorBoard basic-auth example with kustomize and prints it.
 demo: build tools
 	$(KUSTOMIZE) build --enable-alpha-plugins --enable-exec examples/tensorboard-basic-auth/kustomize
+
+# Runs every fuzz target for FUZZTIME each (make test runs them on their seed corpus only).
+FUZZTIME ?= 30s
+fuzz:
+	@for pkg in $$(go list ./functions/...); do \
+	  for target in $$(go test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "== $$pkg $$target"; go test $$pkg -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) || exit 1; \
+	  done; \
+	done
 
 golden-update:
 	UNBAKE_UPDATE_GOLDEN=1 go test ./functions/...

@@ -75,17 +75,9 @@ func runCase(t *testing.T, fn krm.Function, dir string) {
 // text, so the test sees whether untouched items keep their exact bytes.
 func Process(t *testing.T, fn krm.Function, config, input []byte) Output {
 	t.Helper()
-	var in, out, stderr bytes.Buffer
-	in.WriteString("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n")
-	for _, doc := range splitStream(input) {
-		in.WriteString("- ")
-		in.Write(indent(doc))
-	}
-	if len(bytes.TrimSpace(config)) > 0 {
-		in.WriteString("functionConfig:\n  ")
-		in.Write(indent(config))
-	}
-	code := krm.Run(fn.Process, &in, &out, &stderr)
+	var out, stderr bytes.Buffer
+	in := resourceList(input, config)
+	code := krm.Run(fn.Process, in, &out, &stderr)
 
 	written, err := krm.Read(bytes.NewReader(out.Bytes()))
 	require.NoError(t, err, "the function wrote an unreadable ResourceList:\n%s", out.String())
@@ -97,6 +89,21 @@ func Process(t *testing.T, fn krm.Function, config, input []byte) Output {
 	}
 	return Output{Code: code, Items: written.Items, Stream: itemsText(t, out.Bytes(), len(written.Items)),
 		Results: results, Stderr: stderr.String()}
+}
+
+// resourceList wraps the YAML stream input and the config in a ResourceList, textually.
+func resourceList(input, config []byte) *bytes.Buffer {
+	var in bytes.Buffer
+	in.WriteString("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n")
+	for _, doc := range splitStream(input) {
+		in.WriteString("- ")
+		in.Write(indent(doc))
+	}
+	if len(bytes.TrimSpace(config)) > 0 {
+		in.WriteString("functionConfig:\n  ")
+		in.Write(indent(config))
+	}
+	return &in
 }
 
 // splitStream splits a YAML stream at its document separators.

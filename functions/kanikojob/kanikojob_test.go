@@ -26,3 +26,5 @@ func TestGoldenRevisionFromEnvironment(t *testing.T) {
 		})
 	}
 }
+
+func FuzzKanikoJob(f *testing.F) { golden.Fuzz(f, Function, "testdata") }

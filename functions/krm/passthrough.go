@@ -93,7 +93,8 @@ func entryText(lines [][]byte, first, last, dash int) ([]byte, bool) {
 		}
 	}
 	if !bytes.HasSuffix(b.Bytes(), []byte("\n")) {
-		b.WriteString("\n")
+		// The input ends without a newline: adding one could change a block scalar's value.
+		return nil, false
 	}
 	return b.Bytes(), true
 }

@@ -61,3 +61,5 @@ func TestParseImageIdentifiesTheImage(t *testing.T) {
 		require.Equal(t, want, got, ref)
 	}
 }
+
+func FuzzPrepullDaemonSet(f *testing.F) { golden.Fuzz(f, Function, "testdata") }

@@ -104,3 +104,5 @@ func TestSizeLimits(t *testing.T) {
 	require.Contains(t, out.Stderr, "error: ScriptsToConfigMap scripts")
 	require.Contains(t, out.Stderr, "the files hold 1048577 bytes, over the 1 MiB")
 }
+
+func FuzzScriptsToConfigMap(f *testing.F) { golden.Fuzz(f, Function, "testdata") }

@@ -7,3 +7,5 @@ import (
 )
 
 func TestGolden(t *testing.T) { golden.Run(t, Function, "testdata") }
+
+func FuzzSetRunAs(f *testing.F) { golden.Fuzz(f, Function, "testdata") }

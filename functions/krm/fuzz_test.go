@@ -1,0 +1,34 @@
+package krm
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// FuzzReadWrite: whatever Read accepts, Write writes a list that reads back to the same
+// items, and writing that again gives the same bytes.
+func FuzzReadWrite(f *testing.F) {
+	f.Add([]byte(list))
+	f.Add([]byte(`{"apiVersion":"config.kubernetes.io/v1","kind":"ResourceList","items":[{"kind":"A","metadata":{"name":"x"}}]}`))
+	f.Add([]byte("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- &a {kind: A}\n- *a\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rl, err := Read(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		var first bytes.Buffer
+		require.NoError(t, Write(&first, rl))
+		again, err := Read(bytes.NewReader(first.Bytes()))
+		require.NoError(t, err, "the written list does not read back:\n%s", first.String())
+		require.Len(t, again.Items, len(rl.Items))
+		for i := range rl.Items {
+			require.Equal(t, fingerprint(rl.Items[i].YNode()), fingerprint(again.Items[i].YNode()),
+				"item %d changed on a round trip:\n%s", i, first.String())
+		}
+		var second bytes.Buffer
+		require.NoError(t, Write(&second, again))
+		require.Equal(t, first.String(), second.String())
+	})
+}
