@@ -21,7 +21,7 @@ func TestExamplesAreAccepted(t *testing.T) {
 	for _, file := range files {
 		t.Run(filepath.Base(filepath.Dir(file)), func(t *testing.T) {
 			prepareNamespaces(t, file)
-			if out, err := testEnv.kubectl(t, "--warnings-as-errors", "apply", "--dry-run=server", "-f", file); err != nil {
+			if out, err := testEnv.kubectl(t, "--warnings-as-errors", "apply", "--server-side", "--dry-run=server", "-f", file); err != nil {
 				t.Fatalf("server-side dry run rejected %s: %v\n%s", file, err, out)
 			}
 			if out, err := testEnv.kubectl(t, "--warnings-as-errors", "apply", "--server-side", "-f", file); err != nil {
@@ -51,7 +51,7 @@ spec:
         image: busybox:1.37.0
         volumeMounts: [{name: missing, mountPath: /data}]
 `)
-	out, err := testEnv.kubectl(t, "apply", "--dry-run=server", "-f", file)
+	out, err := testEnv.kubectl(t, "apply", "--server-side", "--dry-run=server", "-f", file)
 	if err == nil {
 		t.Fatalf("the API server accepted a mount of a missing volume:\n%s", out)
 	}

@@ -3,16 +3,23 @@
 package e2e
 
 import (
+	"encoding/json"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/pod-security-admission/api"
+	"k8s.io/pod-security-admission/policy"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // The nginx sidecar, its record, and the Service moved onto it: only inject-sidecar writes
 // these. Its server block, from package/nginx/default.conf, in a generated ConfigMap
-// mounted at the very path of the image's default server: only scripts-to-configmap.
+// mounted at the very path of the image's default server: only scripts-to-configmap. The
+// pod's user and the hardening of both containers, recorded: only set-runas.
 func init() {
 	proofs["tensorboard-basic-auth"] = func(t *testing.T, objects []*yaml.RNode) {
 		deployment := find(t, objects, "Deployment", "ml", "tensorboard")
@@ -37,5 +44,82 @@ func init() {
 		if err != nil || yaml.GetValue(target) != "http" {
 			t.Errorf("Service ml/tensorboard: targetPort %q, want it retargeted to the sidecar port http: %v", yaml.GetValue(target), err)
 		}
+		ranAsNonRoot(t, deployment)
 	}
+}
+
+// ranAsNonRoot checks what set-runas.yaml (UID/GID 1000, profile restricted) writes, and
+// that the resulting pod template passes Pod Security "restricted" in the library the API
+// server's admission uses, while package/deployment.yaml as written does not.
+func ranAsNonRoot(t *testing.T, deployment *yaml.RNode) {
+	t.Helper()
+	pod := podSpecOf(t, deployment)
+	for _, want := range [][2]string{
+		{"runAsUser", "1000"}, {"runAsGroup", "1000"}, {"runAsNonRoot", "true"}, {"fsGroup", "1000"},
+	} {
+		if got := scalarAt(t, pod, "securityContext", want[0]); got != want[1] {
+			t.Errorf("Deployment ml/tensorboard: pod securityContext.%s %q, want %s", want[0], got, want[1])
+		}
+	}
+	if got := scalarAt(t, pod, "securityContext", "seccompProfile", "type"); got != "RuntimeDefault" {
+		t.Errorf("Deployment ml/tensorboard: pod securityContext.seccompProfile.type %q, want RuntimeDefault", got)
+	}
+	for _, name := range []string{"tensorboard", "nginx"} {
+		context := []string{"containers", "[name=" + name + "]", "securityContext"}
+		if got := scalarAt(t, pod, append(context, "allowPrivilegeEscalation")...); got != "false" {
+			t.Errorf("container %s: allowPrivilegeEscalation %q, want false", name, got)
+		}
+		drop, err := pod.Pipe(yaml.Lookup(append(context, "capabilities", "drop")...))
+		if err != nil || drop == nil || !slices.ContainsFunc(drop.Content(), func(n *yaml.Node) bool { return n.Value == "ALL" }) {
+			t.Errorf("container %s: capabilities.drop lacks ALL (%v)", name, err)
+		}
+	}
+	if record := scalarAt(t, deployment, "spec", "template", "metadata", "annotations", "fn.unbake.dev/set-runas"); !strings.HasPrefix(record, "non-root: ") {
+		t.Errorf("Deployment ml/tensorboard: pod template annotation fn.unbake.dev/set-runas %q, want the record of config non-root", record)
+	}
+
+	if failed := restrictedViolations(t, deployment); len(failed) > 0 {
+		t.Errorf("Deployment ml/tensorboard: the pod template violates PodSecurity \"restricted:latest\":\n%s", strings.Join(failed, "\n"))
+	}
+	written, err := yaml.ReadFile(filepath.Join(examplesRoot(t), "tensorboard-basic-auth", "package", "deployment.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(restrictedViolations(t, written)) == 0 {
+		t.Errorf("package/deployment.yaml as written already passes restricted: the check proves nothing")
+	}
+}
+
+// restrictedViolations evaluates a workload's pod template with the Pod Security Standards
+// checks at level restricted, version latest, and describes each failed check the way the
+// API server's admission does.
+func restrictedViolations(t *testing.T, workload *yaml.RNode) []string {
+	t.Helper()
+	template, err := workload.Pipe(yaml.Lookup("spec", "template"))
+	if err != nil || template == nil {
+		t.Fatalf("%s %s has no pod template (%v)", workload.GetKind(), workload.GetName(), err)
+	}
+	data, err := template.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pod struct {
+		Metadata metav1.ObjectMeta `json:"metadata"`
+		Spec     corev1.PodSpec    `json:"spec"`
+	}
+	if err := json.Unmarshal(data, &pod); err != nil {
+		t.Fatalf("%s %s: the pod template does not decode as a pod: %v", workload.GetKind(), workload.GetName(), err)
+	}
+	evaluator, err := policy.NewEvaluator(policy.DefaultChecks(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var failed []string
+	level := api.LevelVersion{Level: api.LevelRestricted, Version: api.LatestVersion()}
+	for _, r := range evaluator.EvaluatePod(level, &pod.Metadata, &pod.Spec) {
+		if !r.Allowed {
+			failed = append(failed, r.ForbiddenReason+" ("+r.ForbiddenDetail+")")
+		}
+	}
+	return failed
 }
