@@ -10,7 +10,8 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// The build Job and the revision tag wired into the Deployment: only gen-kaniko-job writes these.
+// The build Job and the revision tag wired into the Deployment (only gen-kaniko-job writes
+// these), and that tag pre-pulled by gen-prepull-daemonset.
 func init() {
 	const builtTag = "registry.example.com/demo/hello:5d41402abc4b" // the revision in the config, cut to 12
 	proofs["kaniko-build"] = func(t *testing.T, objects []*yaml.RNode) {
@@ -48,6 +49,14 @@ func init() {
 			yaml.Lookup("spec", "template", "spec", "containers", "[name=hello]", "image"))
 		if err != nil || yaml.GetValue(image) != builtTag {
 			t.Errorf("Deployment hello/hello: image %q, want the built %s: %v", yaml.GetValue(image), builtTag, err)
+		}
+		prepull := find(t, objects, "DaemonSet", "hello", "prepull-hello")
+		images, err := prepull.Pipe(yaml.Lookup("spec", "template", "spec", "containers"))
+		if err != nil || images == nil {
+			t.Fatalf("DaemonSet hello/prepull-hello has no containers: %v", err)
+		}
+		if pulled, _ := images.ElementValues("image"); !slices.Equal(pulled, []string{builtTag}) {
+			t.Errorf("DaemonSet hello/prepull-hello pre-pulls %v, want only the built %s", pulled, builtTag)
 		}
 	}
 }
