@@ -104,8 +104,8 @@ func TestImagePrepullLatestIsAnError(t *testing.T) {
 			if err == nil {
 				t.Fatalf("succeeded with an untagged image and latest: error; output:\n%s", stdout)
 			}
-			if out := stdout + stderr; !strings.Contains(out, want) || (!strings.Contains(out, "Deployment/ml/tensorboard") && !strings.Contains(out, "Deployment ml/tensorboard")) {
-				t.Errorf("failed (%v), but the output does not report %q for Deployment ml/tensorboard:\n%s", err, want, out)
+			if out := stdout + stderr; !strings.Contains(out, want) || (!strings.Contains(out, "Deployment/tensorboard-copy/tensorboard") && !strings.Contains(out, "Deployment tensorboard-copy/tensorboard")) {
+				t.Errorf("failed (%v), but the output does not report %q for Deployment tensorboard-copy/tensorboard:\n%s", err, want, out)
 			}
 		})
 	}
