@@ -12,7 +12,7 @@ import (
 
 // TestExamplesAreAccepted applies every example's rendered output (expected.yaml, which
 // the e2e tests prove equal to the kustomize and kpt renderings): first as a server-side
-// dry run, then for real, then checks that applying again would change nothing.
+// dry run, then for real, twice, then checks that applying again would change nothing.
 func TestExamplesAreAccepted(t *testing.T) {
 	files, err := filepath.Glob("../../examples/*/expected.yaml")
 	if err != nil || len(files) == 0 {
@@ -24,8 +24,10 @@ func TestExamplesAreAccepted(t *testing.T) {
 			if out, err := testEnv.kubectl(t, "--warnings-as-errors", "apply", "--server-side", "--dry-run=server", "-f", file); err != nil {
 				t.Fatalf("server-side dry run rejected %s: %v\n%s", file, err, out)
 			}
-			if out, err := testEnv.kubectl(t, "--warnings-as-errors", "apply", "--server-side", "-f", file); err != nil {
-				t.Fatalf("apply rejected %s: %v\n%s", file, err, out)
+			for _, round := range []string{"apply", "re-apply"} {
+				if out, err := testEnv.kubectl(t, "--warnings-as-errors", "apply", "--server-side", "-f", file); err != nil {
+					t.Fatalf("%s rejected %s: %v\n%s", round, file, err, out)
+				}
 			}
 			if out, err := testEnv.kubectl(t, "diff", "--server-side", "-f", file); err != nil {
 				t.Fatalf("applying %s again would change it (kubectl diff: %v):\n%s", file, err, out)
