@@ -97,15 +97,7 @@ func TestConfigError(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	tools := map[string]func() (string, string, error){
-		"kustomize": func() (string, string, error) {
-			return run(t, dir, kustomize, "build", "--enable-alpha-plugins", "--enable-exec", "kustomize")
-		},
-		"kpt": func() (string, string, error) {
-			return run(t, filepath.Join(dir, "package"), kpt, "fn", "render", "--allow-exec")
-		},
-	}
-	for name, render := range tools {
+	for name, render := range renderers(t, dir) {
 		t.Run(name, func(t *testing.T) {
 			stdout, stderr, err := render()
 			if err == nil {
@@ -115,6 +107,18 @@ func TestConfigError(t *testing.T) {
 				t.Errorf("failed (%v), but the output does not name %s:\n%s", err, wantPath, out)
 			}
 		})
+	}
+}
+
+// renderers render an example directory (a copy: kpt renders in place) with each tool.
+func renderers(t *testing.T, dir string) map[string]func() (string, string, error) {
+	return map[string]func() (string, string, error){
+		"kustomize": func() (string, string, error) {
+			return run(t, dir, kustomize, "build", "--enable-alpha-plugins", "--enable-exec", "kustomize")
+		},
+		"kpt": func() (string, string, error) {
+			return run(t, filepath.Join(dir, "package"), kpt, "fn", "render", "--allow-exec")
+		},
 	}
 }
 

@@ -90,15 +90,7 @@ func TestImagePrepullLatestIsAnError(t *testing.T) {
 	if err := os.WriteFile(manifest, []byte(untagged), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	tools := map[string]func() (string, string, error){
-		"kustomize": func() (string, string, error) {
-			return run(t, dir, kustomize, "build", "--enable-alpha-plugins", "--enable-exec", "kustomize")
-		},
-		"kpt": func() (string, string, error) {
-			return run(t, filepath.Join(dir, "package"), kpt, "fn", "render", "--allow-exec")
-		},
-	}
-	for name, render := range tools {
+	for name, render := range renderers(t, dir) {
 		t.Run(name, func(t *testing.T) {
 			stdout, stderr, err := render()
 			if err == nil {
