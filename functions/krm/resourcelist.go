@@ -60,6 +60,14 @@ func Read(in io.Reader) (*ResourceList, error) {
 	if flow {
 		toBlockStyle(root.YNode())
 	}
+	// Aliases are expanded, so every item stands alone; such input is then re-encoded,
+	// as its text refers to anchors that may live in other items.
+	anchored := usesAnchors(root.YNode())
+	if anchored {
+		if err := root.DeAnchor(); err != nil {
+			return nil, fmt.Errorf("expanding the input's YAML aliases: %w", err)
+		}
+	}
 
 	rl := &ResourceList{}
 	if fc := root.Field("functionConfig"); fc != nil && !yaml.IsMissingOrNull(fc.Value) {
@@ -76,9 +84,13 @@ func Read(in io.Reader) (*ResourceList, error) {
 		if n.Kind != yaml.MappingNode {
 			return nil, fmt.Errorf("items[%d]: expected a resource (a mapping with apiVersion, kind and metadata)", i)
 		}
-		rl.Items = append(rl.Items, yaml.NewRNode(n))
+		item := yaml.NewRNode(n)
+		if err := checkItem(i, item); err != nil {
+			return nil, err
+		}
+		rl.Items = append(rl.Items, item)
 	}
-	if !flow {
+	if !flow && !anchored {
 		rl.keepRaw(data, root.YNode(), items.Value.YNode())
 	}
 	return rl, nil
