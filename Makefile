@@ -17,9 +17,21 @@ ETCD           := $(TOOLS)/etcd-$(K8S_VERSION)
 K8S_LDFLAGS    := -s -w -X k8s.io/component-base/version.gitVersion=$(K8S_VERSION) \
 	-X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=33
 
+# Container images: ko and crane (its local registry serves ko the base image), podman.
+KO            := $(TOOLS)/ko
+KO_VERSION    := v0.19.1
+CRANE         := $(TOOLS)/crane
+CRANE_VERSION := v0.22.1
+IMAGE_REPO    ?= localhost/unbake
+IMAGE_TAG     ?= dev
+VERSION       ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+SOURCE        := https://github.com/unbake/unbake
+# kustomize's legacy exec plugins, for kubectl kustomize (KUSTOMIZE_PLUGIN_HOME).
+PLUGIN_HOME   := $(ROOT)/.tools/plugins
+
 export PATH := $(BIN):$(TOOLS):$(PATH)
 
-.PHONY: all build test unit e2e acceptance nginx demo fuzz golden-update bench fmt vet tools clean
+.PHONY: all build test unit e2e e2e-containers acceptance nginx podman images plugins demo fuzz golden-update bench fmt vet tools clean
 
 all: build
 
@@ -35,13 +47,44 @@ $(KUSTOMIZE):
 
 # Everything: unit and golden tests, the end-to-end tests against the real tools, and
 # the acceptance tests against a real API server (its first build takes 10-20 minutes).
-test: vet unit e2e acceptance
+test: vet unit e2e e2e-containers acceptance
 
 unit:
 	go test ./...
 
 e2e: build tools
 	UNBAKE_BIN=$(BIN) KUSTOMIZE=$(KUSTOMIZE) KPT=$(KPT) go test -count=1 -tags e2e ./tests/...
+
+# Links bin/unbake as kustomize's legacy exec plugin of every config kind, so that
+# KUSTOMIZE_PLUGIN_HOME=$(PLUGIN_HOME) kubectl kustomize --enable-alpha-plugins runs them.
+plugins: build
+	$(BIN)/unbake install-plugins $(PLUGIN_HOME)
+
+$(KO):
+	@mkdir -p $(TOOLS)
+	GOBIN=$(TOOLS) go install github.com/google/ko@$(KO_VERSION)
+
+$(CRANE):
+	@mkdir -p $(TOOLS)
+	GOBIN=$(TOOLS) go install github.com/google/go-containerregistry/cmd/crane@$(CRANE_VERSION)
+
+# Debian's podman runs the images (no Docker engine), with runc and the settings in
+# pipeline/images/containers.conf.
+podman:
+	@command -v podman >/dev/null && command -v runc >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman runc >/dev/null; }
+
+images e2e-containers: export CONTAINERS_CONF := $(ROOT)/pipeline/images/containers.conf
+
+# One image per function and the multi-call unbake image, loaded into podman as
+# $(IMAGE_REPO)/<name>:$(IMAGE_TAG); prints their compressed sizes.
+images: build $(KO) $(CRANE) podman
+	BIN=$(BIN) KO=$(KO) CRANE=$(CRANE) IMAGE_REPO=$(IMAGE_REPO) IMAGE_TAG=$(IMAGE_TAG) \
+		VERSION=$(VERSION) SOURCE=$(SOURCE) pipeline/images/build.sh
+
+# The examples rendered by the images through kpt and kustomize, under podman.
+e2e-containers: build tools images
+	UNBAKE_BIN=$(BIN) KUSTOMIZE=$(KUSTOMIZE) KPT=$(KPT) UNBAKE_IMAGE_REPO=$(IMAGE_REPO) UNBAKE_IMAGE_TAG=$(IMAGE_TAG) \
+		go test -count=1 -tags 'e2e containers' -run '^TestContainers' ./tests/e2e
 
 # kube-apiserver and etcd, built from the module proxy in their own module (tests/apiserver).
 $(KUBE_APISERVER):

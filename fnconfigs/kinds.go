@@ -16,6 +16,8 @@ var Kinds = []Kind{
 	{Name: "KanikoJob", New: func() Config { return &KanikoJob{} }},
 	{Name: "SetRunAs", New: func() Config { return &SetRunAs{} }},
 	{Name: "PrepullDaemonSet", New: func() Config { return &PrepullDaemonSet{} }},
+	{Name: "InitChain", New: func() Config { return &InitChain{} }},
+	{Name: PipelineKind, New: func() Config { return &Pipeline{} }},
 }
 
 // SchemaEnums are the allowed values of string fields that their Go types cannot express,
@@ -31,4 +33,7 @@ var SchemaEnums = map[string][]string{
 	"SetRunAsSpec.SupplementalGroupsPolicy": SupplementalGroupPolicies,
 
 	"PrepullDaemonSetSpec.Latest": {LatestWarn, LatestError, LatestAllow},
+
+	"PipelineStep.APIVersion": {APIVersion},
+	"PipelineStep.Kind":       PipelineStepKinds(),
 }

@@ -3,6 +3,7 @@
 package pipeline
 
 import (
+	"github.com/unbake/unbake/functions/initchain"
 	"github.com/unbake/unbake/functions/injectsidecar"
 	"github.com/unbake/unbake/functions/kanikojob"
 	"github.com/unbake/unbake/functions/krm"
@@ -18,6 +19,7 @@ var Functions = []krm.Function{
 	kanikojob.Function,
 	prepulldaemonset.Function,
 	setrunas.Function,
+	initchain.Function,
 }
 
 // Lookup returns the function named name (its binary name or its config kind).

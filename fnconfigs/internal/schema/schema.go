@@ -1,6 +1,11 @@
 // Package schema generates OpenAPI v3 schemas of config kinds from their Go types, by
 // reflection: fully inline (no $ref), like a CRD's openAPIV3Schema, with descriptions
 // taken from the Go doc comments of the kinds' own package.
+//
+// A struct of the kinds' own package that decodes itself (json.Unmarshaler) is an open
+// object: its fields are the ones the schema describes and requires, and any other field
+// is allowed and kept (x-kubernetes-preserve-unknown-fields), e.g. a Pipeline step, which
+// is a whole config of another kind.
 package schema
 
 import (
@@ -202,6 +207,9 @@ func (g *generator) schema(t reflect.Type, path string) (*Schema, error) {
 	if f, ok := special[t]; ok {
 		return f(), nil
 	}
+	if g.open(t) {
+		return g.openObject(t, path)
+	}
 	if customJSON(t) {
 		return nil, fmt.Errorf("%s: type %s has its own JSON or text encoding: add it to the special types of package schema", path, t)
 	}
@@ -262,6 +270,23 @@ func (g *generator) object(t reflect.Type, path string) (*Schema, error) {
 	if g.own[t.PkgPath()] {
 		s.Description = g.opts.Docs[t.Name()]
 	}
+	return s, nil
+}
+
+// open tells whether t is an open object: a struct of the kinds' own package that decodes
+// itself, so that it can keep the fields it does not declare.
+func (g *generator) open(t reflect.Type) bool {
+	return t.Kind() == reflect.Struct && g.own[t.PkgPath()] && reflect.PointerTo(t).Implements(jsonUnmarshaler)
+}
+
+// openObject is the schema of open struct t: its JSON fields, and any others.
+func (g *generator) openObject(t reflect.Type, path string) (*Schema, error) {
+	s, err := g.object(t, path)
+	if err != nil {
+		return nil, err
+	}
+	s.AdditionalProperties = nil
+	s.PreserveUnknown = true
 	return s, nil
 }
 

@@ -183,6 +183,32 @@ type withCustom struct {
 	C               customJSONType `json:"c"`
 }
 
+// openStep decodes itself, keeping what its fields do not name: an open object.
+type openStep struct {
+	Kind string `json:"kind"`
+	rest []byte
+}
+
+func (s *openStep) UnmarshalJSON(data []byte) error { s.rest = data; return nil }
+
+type withOpen struct {
+	metav1.TypeMeta `json:",inline"`
+	Steps           []openStep `json:"steps"`
+}
+
+func TestGenerateOpenObject(t *testing.T) {
+	s, err := generate(t, Options{Docs: map[string]string{"withOpen": "d", "openStep": "One step."},
+		Enums: map[string][]string{"openStep.Kind": {"A", "B"}}}, withOpen{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := js(get(t, s, "properties", "steps", "items"))
+	want := `{"description":"One step.","properties":{"kind":{"enum":["A","B"],"type":"string"}},"required":["kind"],"type":"object","x-kubernetes-preserve-unknown-fields":true}`
+	if got != want {
+		t.Errorf("open object: got %s, want %s", got, want)
+	}
+}
+
 type noTypeMeta struct {
 	Name string `json:"name"`
 }

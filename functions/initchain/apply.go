@@ -1,0 +1,183 @@
+package initchain
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/unbake/unbake/functions/krm"
+	"github.com/unbake/unbake/functions/workload"
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// application is the chain applied to one workload. It works on a copy of the pod
+// template, which replaces the template only when the result differs from what the
+// record says the pod has: a re-run with the same config changes nothing, even where
+// later functions added containers or mounts next to the chain's.
+type application struct {
+	c       *chain
+	config  *yaml.RNode       // the functionConfig, for results about its fields
+	w       workload.Workload // the workload as it is
+	work    workload.Workload // the same, on the copy
+	rec     record
+	keys    []string // the parts added to the copy, in order
+	changes []string // what the infos report
+	results framework.Results
+}
+
+func newApplication(c *chain, config *yaml.RNode, w workload.Workload) *application {
+	work := w
+	work.Template = w.Template.Copy()
+	return &application{c: c, config: config, w: w, work: work, rec: parseRecord(w.Annotation(recordAnnotation))}
+}
+
+func (a *application) errorf(fieldPath, format string, args ...any) {
+	a.results = append(a.results, krm.Error(a.w.Item, fieldPath, format, args...))
+}
+
+// configErrorf reports a problem with a field of the config, found in this workload.
+func (a *application) configErrorf(fieldPath, format string, args ...any) {
+	a.results = append(a.results, krm.Error(a.config, fieldPath, "%s: %s", krm.Describe(a.w.Item), fmt.Sprintf(format, args...)))
+}
+
+// apply replaces what the config added before by what it adds now.
+func (a *application) apply() error {
+	name := a.c.cfg.Metadata.Name
+	old, had := a.rec[name]
+	if err := a.remove(old.keys); err != nil {
+		return err
+	}
+	if err := a.add(); err != nil || krm.HasErrors(a.results) {
+		return err
+	}
+	if had && old.hash == a.c.hash && slices.Equal(old.keys, a.keys) && a.present(old.keys) {
+		return nil
+	}
+	a.rec[name] = entry{hash: a.c.hash, keys: a.keys}
+	if err := a.commit(); err != nil {
+		return err
+	}
+	if had {
+		a.changes[0] = "replaced what an earlier run added: " + a.changes[0]
+	}
+	for _, change := range a.changes {
+		a.results = append(a.results, krm.Info(a.w.Item, "%s", change))
+	}
+	return nil
+}
+
+// release removes what the config added to a workload it no longer targets.
+func (a *application) release() error {
+	name := a.c.cfg.Metadata.Name
+	old, had := a.rec[name]
+	if !had {
+		return nil
+	}
+	if err := a.remove(old.keys); err != nil {
+		return err
+	}
+	delete(a.rec, name)
+	if err := a.commit(); err != nil {
+		return err
+	}
+	var steps []string
+	for _, key := range old.keys {
+		if kind, step, _ := parseKey(key); kind == "init" {
+			steps = append(steps, strconv.Quote(step))
+		}
+	}
+	a.results = append(a.results, krm.Info(a.w.Item,
+		"removed the init containers %s and everything else InitChain %s added: the config no longer selects this workload",
+		strings.Join(steps, ", "), name))
+	return nil
+}
+
+// commit writes the record on the copy, and puts the copy in place of the template.
+func (a *application) commit() error {
+	value := a.rec.String()
+	if err := a.work.SetAnnotation(recordAnnotation, value); err != nil {
+		return err
+	}
+	if value == "" {
+		if err := yaml.ClearEmptyAnnotations(a.work.Template); err != nil {
+			return err
+		}
+	}
+	a.w.Template.YNode().Content = a.work.Template.YNode().Content
+	return nil
+}
+
+// present tells whether the workload still has every part recorded by keys.
+func (a *application) present(keys []string) bool {
+	containers := map[string]workload.Container{}
+	for _, c := range a.w.Containers() {
+		containers[c.Name()] = c
+	}
+	for _, key := range keys {
+		kind, name, mountPath := parseKey(key)
+		c, found := containers[name]
+		switch kind {
+		case "init":
+			found = found && c.List == workload.InitContainers
+		case "volume":
+			found = a.w.VolumeNames()[name]
+		case "mount":
+			found = found && mountIndex(c.Node, mountPath) >= 0
+		case "postStart":
+			found = found && lookup(c.Node, "lifecycle", "postStart") != nil
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// remove takes the parts recorded by keys out of the copy.
+func (a *application) remove(keys []string) error {
+	spec := lookup(a.work.Template, "spec")
+	if spec == nil {
+		return nil
+	}
+	for _, key := range keys {
+		kind, name, mountPath := parseKey(key)
+		var err error
+		switch kind {
+		case "init":
+			err = removeWhere(spec, workload.InitContainers, "name", name)
+		case "volume":
+			err = removeWhere(spec, "volumes", "name", name)
+		case "mount", "postStart":
+			for _, c := range a.work.Containers() {
+				if c.Name() != name {
+					continue
+				}
+				if kind == "mount" {
+					err = removeWhere(c.Node, "volumeMounts", "mountPath", mountPath)
+				} else {
+					err = removePostStart(c.Node)
+				}
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func removePostStart(container *yaml.RNode) error {
+	lifecycle := lookup(container, "lifecycle")
+	if lifecycle == nil {
+		return nil
+	}
+	if err := lifecycle.PipeE(yaml.Clear("postStart")); err != nil {
+		return err
+	}
+	if len(lifecycle.Content()) == 0 {
+		return container.PipeE(yaml.Clear("lifecycle"))
+	}
+	return nil
+}

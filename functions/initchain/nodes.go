@@ -1,0 +1,110 @@
+package initchain
+
+import (
+	"path"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// lookup is the node at path under parent, or nil.
+func lookup(parent *yaml.RNode, path ...string) *yaml.RNode {
+	n, err := parent.Pipe(yaml.Lookup(path...))
+	if err != nil || yaml.IsMissingOrNull(n) {
+		return nil
+	}
+	return n
+}
+
+// entries lists the mappings of the list field of parent.
+func entries(parent *yaml.RNode, field string) []*yaml.RNode {
+	list := lookup(parent, field)
+	if list == nil || list.YNode().Kind != yaml.SequenceNode {
+		return nil
+	}
+	var nodes []*yaml.RNode
+	for _, n := range list.Content() {
+		nodes = append(nodes, yaml.NewRNode(n))
+	}
+	return nodes
+}
+
+// scalar is the value of field in the mapping n.
+func scalar(n *yaml.RNode, field string) string {
+	if f := n.Field(field); f != nil {
+		return yaml.GetValue(f.Value)
+	}
+	return ""
+}
+
+// indexOf is the index of the entry of the list field of parent whose key is want, or -1.
+func indexOf(parent *yaml.RNode, field, key, want string) int {
+	for i, n := range entries(parent, field) {
+		if scalar(n, key) == want {
+			return i
+		}
+	}
+	return -1
+}
+
+// mountIndex is the index of the container's mount at mountPath, or -1.
+func mountIndex(container *yaml.RNode, mountPath string) int {
+	for i, m := range entries(container, "volumeMounts") {
+		if path.Clean(scalar(m, "mountPath")) == path.Clean(mountPath) {
+			return i
+		}
+	}
+	return -1
+}
+
+// removeWhere removes the entries of the list field of parent whose key is want, and the
+// list when that leaves it empty.
+func removeWhere(parent *yaml.RNode, field, key, want string) error {
+	list := lookup(parent, field)
+	if list == nil {
+		return nil
+	}
+	kept := list.YNode().Content[:0]
+	for _, n := range list.YNode().Content {
+		if scalar(yaml.NewRNode(n), key) != want {
+			kept = append(kept, n)
+		}
+	}
+	list.YNode().Content = kept
+	if len(kept) == 0 {
+		return parent.PipeE(yaml.Clear(field))
+	}
+	return nil
+}
+
+// insert puts nodes into the list field of parent at index at, creating the list.
+func insert(parent *yaml.RNode, field string, at int, nodes ...*yaml.RNode) error {
+	list, err := parent.Pipe(yaml.LookupCreate(yaml.SequenceNode, field))
+	if err != nil {
+		return err
+	}
+	content := list.YNode().Content
+	fresh := make([]*yaml.Node, len(nodes))
+	for i, n := range nodes {
+		fresh[i] = n.Copy().YNode()
+	}
+	list.YNode().Content = append(content[:at:at], append(fresh, content[at:]...)...)
+	return nil
+}
+
+// createListBefore adds an empty list field to parent, right before the field next (at
+// the end without it), unless parent has the field already.
+func createListBefore(parent *yaml.RNode, field, next string) {
+	if parent.Field(field) != nil {
+		return
+	}
+	at := len(parent.YNode().Content)
+	for i := 0; i+1 < len(parent.YNode().Content); i += 2 {
+		if parent.YNode().Content[i].Value == next {
+			at = i
+			break
+		}
+	}
+	pair := []*yaml.Node{yaml.NewStringRNode(field).YNode(), yaml.NewListRNode().YNode()}
+	content := parent.YNode().Content
+	parent.YNode().Content = append(content[:at:at], append(pair, content[at:]...)...)
+}
