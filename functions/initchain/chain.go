@@ -1,9 +1,6 @@
 package initchain
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 
 	"github.com/unbake/unbake/fnconfigs"
@@ -66,7 +63,7 @@ func newChain(cfg *fnconfigs.InitChain) (*chain, error) {
 			return nil, err
 		}
 	}
-	c.hash = hash(hashed, c.volume.MustString(), placement.String(), s.AppMounts, s.PostStart)
+	c.hash = krm.Hash(hashed, c.volume.MustString(), placement.String(), s.AppMounts, s.PostStart)
 	return c, nil
 }
 
@@ -87,11 +84,4 @@ func stepContainer(cfg *fnconfigs.InitChain, s *fnconfigs.InitChainStep) corev1.
 	workspace := corev1.VolumeMount{Name: spec.Volume.Name, MountPath: spec.WorkspacePath}
 	c.VolumeMounts = append([]corev1.VolumeMount{workspace}, s.VolumeMounts...)
 	return c
-}
-
-// hash identifies the config's effect independently of how its YAML is formatted.
-func hash(values ...any) string {
-	data, _ := json.Marshal(values)
-	sum := sha256.Sum256(data)
-	return hex.EncodeToString(sum[:5])
 }

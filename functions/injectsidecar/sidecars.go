@@ -1,12 +1,11 @@
 package injectsidecar
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 
 	"github.com/unbake/unbake/fnconfigs"
+	"github.com/unbake/unbake/functions/krm"
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -41,7 +40,7 @@ func parts(cfg *fnconfigs.InjectSidecar, config *yaml.RNode) ([]part, []part, er
 			}
 		}
 		containers = append(containers, part{key: "container/" + c.Name, name: c.Name, node: node,
-			hash: hash(c, cfg.Spec.Native, cfg.Spec.Position), configPath: fmt.Sprintf("spec.containers[%d]", i), container: c})
+			hash: krm.Hash(c, cfg.Spec.Native, cfg.Spec.Position), configPath: fmt.Sprintf("spec.containers[%d]", i), container: c})
 	}
 	for i := range cfg.Spec.Volumes {
 		v := &cfg.Spec.Volumes[i]
@@ -50,16 +49,9 @@ func parts(cfg *fnconfigs.InjectSidecar, config *yaml.RNode) ([]part, []part, er
 			return nil, nil, fmt.Errorf("spec.volumes[%d]: cannot read the volume back from the config", i)
 		}
 		volumes = append(volumes, part{key: "volume/" + v.Name, name: v.Name, node: node.Copy(),
-			hash: hash(v), configPath: fmt.Sprintf("spec.volumes[%d]", i), volume: v})
+			hash: krm.Hash(v), configPath: fmt.Sprintf("spec.volumes[%d]", i), volume: v})
 	}
 	return containers, volumes, nil
-}
-
-// hash identifies a spec independently of how the config's YAML is formatted.
-func hash(values ...any) string {
-	data, _ := json.Marshal(values)
-	sum := sha256.Sum256(data)
-	return hex.EncodeToString(sum[:5])
 }
 
 // canonical is a volume's typed JSON, to tell whether two volumes are the same.
