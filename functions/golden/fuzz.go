@@ -18,7 +18,7 @@ func Fuzz(f *testing.F, fn krm.Function, dir string) {
 	cases, err := os.ReadDir(dir)
 	require.NoError(f, err)
 	for _, c := range cases {
-		if c.IsDir() {
+		if isCase(c) {
 			config, _ := os.ReadFile(filepath.Join(dir, c.Name(), "config.yaml"))
 			input, _ := os.ReadFile(filepath.Join(dir, c.Name(), "input.yaml"))
 			f.Add(config, input)
