@@ -2,6 +2,7 @@ package krm
 
 import (
 	"fmt"
+	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -10,6 +11,9 @@ import (
 // apiVersion, kind or name, and a key twice in one mapping (YAML parsers keep either
 // the first or the last value, so the two tools in a chain could disagree).
 func checkItem(i int, item *yaml.RNode) error {
+	if err := CheckShape(item); err != nil {
+		return fmt.Errorf("items[%d] (line %d): %w", i, item.YNode().Line, err)
+	}
 	if item.GetApiVersion() == "" || item.GetKind() == "" {
 		return fmt.Errorf("items[%d] (line %d): every resource needs apiVersion and kind", i, item.YNode().Line)
 	}
@@ -17,6 +21,50 @@ func checkItem(i int, item *yaml.RNode) error {
 		return fmt.Errorf("items[%d] (%s, line %d): every resource needs metadata.name", i, item.GetKind(), item.YNode().Line)
 	}
 	return duplicateKeys(fmt.Sprintf("items[%d] (%s)", i, Describe(item)), item.YNode())
+}
+
+// CheckShape makes sure the fields every tool reads have the shape the API gives them:
+// readers of metadata (kyaml's among them) assume it.
+func CheckShape(item *yaml.RNode) error {
+	for _, f := range []struct {
+		path []string
+		kind yaml.Kind
+	}{
+		{[]string{"apiVersion"}, yaml.ScalarNode},
+		{[]string{"kind"}, yaml.ScalarNode},
+		{[]string{"metadata"}, yaml.MappingNode},
+		{[]string{"metadata", "name"}, yaml.ScalarNode},
+		{[]string{"metadata", "generateName"}, yaml.ScalarNode},
+		{[]string{"metadata", "namespace"}, yaml.ScalarNode},
+		{[]string{"metadata", "labels"}, yaml.MappingNode},
+		{[]string{"metadata", "annotations"}, yaml.MappingNode},
+	} {
+		node, err := item.Pipe(yaml.Lookup(f.path...))
+		if err != nil {
+			return fmt.Errorf("%s: %w", strings.Join(f.path, "."), err)
+		}
+		if node == nil || yaml.IsMissingOrNull(node) {
+			continue
+		}
+		if node.YNode().Kind != f.kind {
+			return fmt.Errorf("%s must be a %s", strings.Join(f.path, "."), kindName(f.kind))
+		}
+		if f.kind == yaml.MappingNode && len(f.path) == 2 {
+			for _, v := range node.Content() {
+				if v.Kind != yaml.ScalarNode {
+					return fmt.Errorf("%s: keys and values must be strings", strings.Join(f.path, "."))
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func kindName(k yaml.Kind) string {
+	if k == yaml.MappingNode {
+		return "mapping"
+	}
+	return "single value"
 }
 
 func duplicateKeys(where string, n *yaml.Node) error {

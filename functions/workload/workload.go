@@ -5,6 +5,8 @@ package workload
 import (
 	"strings"
 
+	"github.com/unbake/unbake/functions/krm"
+
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -44,7 +46,8 @@ func Of(item *yaml.RNode) (Workload, bool) {
 		return Workload{Item: item, Template: item}, true
 	}
 	template, err := item.Pipe(yaml.Lookup(where.path...))
-	if err != nil || template == nil || template.YNode().Kind != yaml.MappingNode {
+	// A template of another shape is not one the API server would take: left alone.
+	if err != nil || template == nil || template.YNode().Kind != yaml.MappingNode || krm.CheckShape(template) != nil {
 		return Workload{}, false
 	}
 	return Workload{Item: item, Template: template, TemplatePath: strings.Join(where.path, ".")}, true
