@@ -32,6 +32,10 @@ func Decode(node *yaml.RNode, kind string, cfg Config) field.ErrorList {
 		return field.ErrorList{field.Required(field.NewPath("functionConfig"),
 			fmt.Sprintf("this function needs a config of kind %s, apiVersion %s", kind, APIVersion))}
 	}
+	if node.YNode().Kind != yaml.MappingNode {
+		return field.ErrorList{field.Invalid(field.NewPath("functionConfig"), nil,
+			fmt.Sprintf("must be a mapping: a config of kind %s, apiVersion %s", kind, APIVersion))}
+	}
 	var errs field.ErrorList
 	if v := node.GetApiVersion(); v != APIVersion {
 		errs = append(errs, field.NotSupported(field.NewPath("apiVersion"), v, []string{APIVersion}))

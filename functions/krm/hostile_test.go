@@ -14,16 +14,17 @@ const header = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\
 // Inputs a function must refuse, each with the error that says what is wrong.
 func TestReadRejectsHostileInput(t *testing.T) {
 	for name, tc := range map[string]struct{ in, want string }{
-		"no kind":           {header + "- apiVersion: v1\n  metadata: {name: a}\n", "items[0] (line 4): every resource needs apiVersion and kind"},
-		"no apiVersion":     {header + "- kind: Pod\n  metadata: {name: a}\n", "items[0] (line 4): every resource needs apiVersion and kind"},
-		"no name":           {header + "- {apiVersion: v1, kind: Pod, metadata: {}}\n", "items[0] (Pod, line 4): every resource needs metadata.name"},
-		"no metadata":       {header + "- {apiVersion: v1, kind: Pod}\n", "every resource needs metadata.name"},
-		"duplicate keys":    {header + "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n  data: {x: '1'}\n  data: {x: '2'}\n", `items[0] (ConfigMap a), line 8: the key "data" appears twice in one mapping: keep one`},
-		"metadata a list":   {header + "- apiVersion: v1\n  kind: Pod\n  metadata:\n  - a\n", "items[0] (line 4): metadata must be a mapping"},
-		"labels a list":     {header + "- {apiVersion: v1, kind: Pod, metadata: {name: a, labels: [x]}}\n", "metadata.labels must be a mapping"},
-		"annotation nested": {header + "- {apiVersion: v1, kind: Pod, metadata: {name: a, annotations: {a: {b: c}}}}\n", "metadata.annotations: keys and values must be strings"},
-		"kind a mapping":    {header + "- {apiVersion: v1, kind: {a: b}, metadata: {name: a}}\n", "kind must be a single value"},
-		"non-UTF-8":         {header + "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n  data: {x: \"\xff\xfe\"}\n", "not valid YAML or JSON"},
+		"no kind":               {header + "- apiVersion: v1\n  metadata: {name: a}\n", "items[0] (line 4): every resource needs apiVersion and kind"},
+		"no apiVersion":         {header + "- kind: Pod\n  metadata: {name: a}\n", "items[0] (line 4): every resource needs apiVersion and kind"},
+		"no name":               {header + "- {apiVersion: v1, kind: Pod, metadata: {}}\n", "items[0] (Pod, line 4): every resource needs metadata.name"},
+		"no metadata":           {header + "- {apiVersion: v1, kind: Pod}\n", "every resource needs metadata.name"},
+		"duplicate keys":        {header + "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n  data: {x: '1'}\n  data: {x: '2'}\n", `items[0] (ConfigMap a), line 8: the key "data" appears twice in one mapping: keep one`},
+		"metadata a list":       {header + "- apiVersion: v1\n  kind: Pod\n  metadata:\n  - a\n", "items[0] (line 4): metadata must be a mapping"},
+		"labels a list":         {header + "- {apiVersion: v1, kind: Pod, metadata: {name: a, labels: [x]}}\n", "metadata.labels must be a mapping"},
+		"annotation nested":     {header + "- {apiVersion: v1, kind: Pod, metadata: {name: a, annotations: {a: {b: c}}}}\n", "metadata.annotations: keys and values must be strings"},
+		"kind a mapping":        {header + "- {apiVersion: v1, kind: {a: b}, metadata: {name: a}}\n", "kind must be a single value"},
+		"functionConfig a list": {header + "functionConfig: [a]\n", "functionConfig: expected a config"},
+		"non-UTF-8":             {header + "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n  data: {x: \"\xff\xfe\"}\n", "not valid YAML or JSON"},
 		"a List item is fine but a bare string is not": {header + "- just a string\n", "items[0]: expected a resource"},
 	} {
 		t.Run(name, func(t *testing.T) {

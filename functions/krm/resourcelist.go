@@ -71,6 +71,12 @@ func Read(in io.Reader) (*ResourceList, error) {
 
 	rl := &ResourceList{}
 	if fc := root.Field("functionConfig"); fc != nil && !yaml.IsMissingOrNull(fc.Value) {
+		if fc.Value.YNode().Kind != yaml.MappingNode {
+			return nil, fmt.Errorf("functionConfig: expected a config (a mapping with apiVersion, kind and metadata)")
+		}
+		if err := CheckShape(fc.Value); err != nil {
+			return nil, fmt.Errorf("functionConfig: %w", err)
+		}
 		rl.FunctionConfig = fc.Value
 	}
 	items := root.Field("items")
