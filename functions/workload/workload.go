@@ -42,15 +42,48 @@ func Of(item *yaml.RNode) (Workload, bool) {
 	if !ok || group(item.GetApiVersion()) != where.group {
 		return Workload{}, false
 	}
-	if where.path == nil {
-		return Workload{Item: item, Template: item}, true
+	template := item
+	if where.path != nil {
+		var err error
+		if template, err = item.Pipe(yaml.Lookup(where.path...)); err != nil || template == nil {
+			return Workload{}, false
+		}
 	}
-	template, err := item.Pipe(yaml.Lookup(where.path...))
 	// A template of another shape is not one the API server would take: left alone.
-	if err != nil || template == nil || template.YNode().Kind != yaml.MappingNode || krm.CheckShape(template) != nil {
+	if !podShaped(template) {
 		return Workload{}, false
 	}
 	return Workload{Item: item, Template: template, TemplatePath: strings.Join(where.path, ".")}, true
+}
+
+// podShaped tells whether a pod template has the shape functions edit: a mapping whose
+// spec, if present, is a mapping with lists of mappings for its containers and volumes.
+func podShaped(template *yaml.RNode) bool {
+	if template.YNode().Kind != yaml.MappingNode || krm.CheckShape(template) != nil {
+		return false
+	}
+	spec := template.Field("spec")
+	if spec == nil {
+		return true
+	}
+	if spec.Value.YNode().Kind != yaml.MappingNode {
+		return false
+	}
+	for _, list := range []string{InitContainers, AppContainers, "volumes"} {
+		f := spec.Value.Field(list)
+		if f == nil || yaml.IsMissingOrNull(f.Value) {
+			continue
+		}
+		if f.Value.YNode().Kind != yaml.SequenceNode {
+			return false
+		}
+		for _, n := range f.Value.Content() {
+			if n.Kind != yaml.MappingNode {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func group(apiVersion string) string {

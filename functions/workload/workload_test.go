@@ -20,6 +20,10 @@ func TestOfFindsPodTemplatesByKindAndGroup(t *testing.T) {
 		{"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: no-template}\nspec: {}\n", "", false},
 		// A template whose labels are a list would crash readers of metadata: not a workload.
 		{"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {template: {metadata: {labels: [a]}, spec: {}}}\n", "", false},
+		// So would a spec that is not a mapping, or containers that are not a list of mappings.
+		{"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n", "", false},
+		{"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: {a: b}}\n", "", false},
+		{"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {volumes: [x]}\n", "", false},
 	} {
 		w, ok := Of(yaml.MustParse(tc.manifest))
 		require.Equal(t, tc.ok, ok, tc.manifest)
