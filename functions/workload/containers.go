@@ -21,7 +21,7 @@ type Container struct {
 }
 
 // Name is the container's name.
-func (c Container) Name() string { return yaml.GetValue(c.Node.Field("name").Value) }
+func (c Container) Name() string { return yaml.GetValue(field(c.Node, "name")) }
 
 // Field is the container's path relative to the pod template.
 func (c Container) Field() string { return fmt.Sprintf("spec.%s[%d]", c.List, c.Index) }

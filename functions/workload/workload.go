@@ -57,7 +57,8 @@ func Of(item *yaml.RNode) (Workload, bool) {
 }
 
 // podShaped tells whether a pod template has the shape functions edit: a mapping whose
-// spec, if present, is a mapping with lists of mappings for its containers and volumes.
+// spec, if present, is a mapping with lists of named mappings for its containers, their
+// volume mounts, and its volumes.
 func podShaped(template *yaml.RNode) bool {
 	if template.YNode().Kind != yaml.MappingNode || krm.CheckShape(template) != nil {
 		return false
@@ -74,13 +75,32 @@ func podShaped(template *yaml.RNode) bool {
 		if f == nil || yaml.IsMissingOrNull(f.Value) {
 			continue
 		}
-		if f.Value.YNode().Kind != yaml.SequenceNode {
+		if !namedMappings(f.Value) {
 			return false
 		}
 		for _, n := range f.Value.Content() {
-			if n.Kind != yaml.MappingNode {
+			mounts := yaml.NewRNode(n).Field("volumeMounts")
+			if list != "volumes" && mounts != nil && !yaml.IsMissingOrNull(mounts.Value) && !namedMappings(mounts.Value) {
 				return false
 			}
+		}
+	}
+	return true
+}
+
+// namedMappings tells a list whose entries are mappings with a name, as the API requires
+// of containers, volumes and volume mounts.
+func namedMappings(list *yaml.RNode) bool {
+	if list.YNode().Kind != yaml.SequenceNode {
+		return false
+	}
+	for _, n := range list.Content() {
+		if n.Kind != yaml.MappingNode {
+			return false
+		}
+		name := yaml.NewRNode(n).Field("name")
+		if name == nil || name.Value.YNode().Kind != yaml.ScalarNode {
+			return false
 		}
 	}
 	return true

@@ -24,6 +24,8 @@ func TestOfFindsPodTemplatesByKindAndGroup(t *testing.T) {
 		{"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n", "", false},
 		{"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: {a: b}}\n", "", false},
 		{"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {volumes: [x]}\n", "", false},
+		{"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{image: x}]}\n", "", false},
+		{"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a, volumeMounts: [{mountPath: /x}]}]}\n", "", false},
 	} {
 		w, ok := Of(yaml.MustParse(tc.manifest))
 		require.Equal(t, tc.ok, ok, tc.manifest)
