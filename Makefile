@@ -28,10 +28,14 @@ VERSION       ?= $(shell git describe --tags --always --dirty 2>/dev/null || ech
 SOURCE        := https://github.com/unbake/unbake
 # kustomize's legacy exec plugins, for kubectl kustomize (KUSTOMIZE_PLUGIN_HOME).
 PLUGIN_HOME   := $(ROOT)/.tools/plugins
+# Argo CD's plugin server, built in its own module (tests/argocd) at the version its go.mod
+# requires; the version is in the file name so a change rebuilds.
+ARGOCD_VERSION    := $(shell awk '$$1 == "github.com/argoproj/argo-cd/v3" { print $$2; exit }' tests/argocd/go.mod)
+ARGOCD_CMP_SERVER := $(TOOLS)/argocd-cmp-server-$(ARGOCD_VERSION)
 
 export PATH := $(BIN):$(TOOLS):$(PATH)
 
-.PHONY: all build test unit e2e e2e-containers acceptance nginx podman images plugins demo fuzz golden-update bench fmt vet tools clean
+.PHONY: all build test unit e2e e2e-containers e2e-argocd acceptance nginx podman images plugins demo fuzz golden-update bench fmt vet tools clean
 
 all: build
 
@@ -47,7 +51,7 @@ $(KUSTOMIZE):
 
 # Everything: unit and golden tests, the end-to-end tests against the real tools, and
 # the acceptance tests against a real API server (its first build takes 10-20 minutes).
-test: vet unit e2e e2e-containers acceptance
+test: vet unit e2e e2e-containers e2e-argocd acceptance
 
 unit:
 	go test ./...
@@ -85,6 +89,18 @@ images: build $(KO) $(CRANE) podman
 e2e-containers: build tools images
 	UNBAKE_BIN=$(BIN) KUSTOMIZE=$(KUSTOMIZE) KPT=$(KPT) UNBAKE_IMAGE_REPO=$(IMAGE_REPO) UNBAKE_IMAGE_TAG=$(IMAGE_TAG) \
 		go test -count=1 -tags 'e2e containers' -run '^TestContainers' ./tests/e2e
+
+# argocd-cmp-server from the module proxy; its first build takes several minutes. No
+# -trimpath: the test binary, built without it, then reuses every compiled package.
+$(ARGOCD_CMP_SERVER):
+	@mkdir -p $(TOOLS)
+	cd tests/argocd && go build -ldflags "-s -w" -o $@ ./cmd/argocd-cmp-server
+
+# The examples rendered through unbake's Argo CD plugin (pipeline/argocd) by the real
+# argocd-cmp-server, called as the repo-server calls it; the repo-server sidecar patch
+# built on the real install manifest.
+e2e-argocd: build tools $(ARGOCD_CMP_SERVER)
+	cd tests/argocd && UNBAKE_BIN=$(BIN) KUSTOMIZE=$(KUSTOMIZE) ARGOCD_CMP_SERVER=$(ARGOCD_CMP_SERVER) go test -count=1 ./...
 
 # kube-apiserver and etcd, built from the module proxy in their own module (tests/apiserver).
 $(KUBE_APISERVER):

@@ -12,6 +12,7 @@ import (
 
 	"github.com/unbake/unbake/functions/krm"
 	"github.com/unbake/unbake/pipeline"
+	"github.com/unbake/unbake/pipeline/argocd"
 )
 
 func main() { os.Exit(run(os.Args)) }
@@ -42,6 +43,8 @@ func run(args []string) int {
 		return runPipeline(args[2:])
 	case "install-plugins":
 		return installPlugins(args[2:])
+	case "argocd-discover", "argocd-generate":
+		return argocd.Main(args[1], args[2:], os.Stdout, os.Stderr)
 	}
 	fn, ok := pipeline.Lookup(args[1])
 	if !ok {
@@ -98,6 +101,8 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "  unbake run -f PIPELINE.yaml [DIR]      the same on the manifests in DIR, as a YAML stream")
 	fmt.Fprintln(w, "  unbake < resource-list.yaml            run the function of the functionConfig's kind")
 	fmt.Fprintln(w, "  unbake install-plugins DIR             link unbake as kustomize's legacy plugin of every kind")
+	fmt.Fprintln(w, "  unbake argocd-discover                 Argo CD plugin: print how . renders, if it uses unbake")
+	fmt.Fprintln(w, "  unbake argocd-generate                 Argo CD plugin: render . as a YAML stream (pipeline/argocd)")
 	fmt.Fprintln(w, "\nFunctions:")
 	for _, fn := range slices.Concat(pipeline.Functions, []krm.Function{pipeline.Run}) {
 		fmt.Fprintf(w, "  %-22s %-20s %s\n", fn.Name, fn.Kind, fn.Summary)
