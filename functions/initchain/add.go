@@ -39,9 +39,9 @@ func (a *application) addVolume(spec *yaml.RNode) error {
 	i := indexOf(spec, "volumes", "name", want.Name)
 	if i < 0 {
 		a.keys = append(a.keys, volumeKey(want.Name))
-		return insert(spec, "volumes", len(entries(spec, "volumes")), a.c.volume)
+		return insert(spec, "volumes", len(workload.Entries(spec, "volumes")), a.c.volume)
 	}
-	data, err := entries(spec, "volumes")[i].MarshalJSON()
+	data, err := workload.Entries(spec, "volumes")[i].MarshalJSON()
 	if err != nil {
 		return err
 	}
@@ -117,7 +117,7 @@ func (a *application) addMounts() error {
 					c.Name(), m.MountPath, i)
 				continue
 			}
-			if err := insert(c.Node, "volumeMounts", len(entries(c.Node, "volumeMounts")), a.c.mounts[i]); err != nil {
+			if err := insert(c.Node, "volumeMounts", len(workload.Entries(c.Node, "volumeMounts")), a.c.mounts[i]); err != nil {
 				return err
 			}
 			a.keys = append(a.keys, mountKey(c.Name(), m.MountPath))

@@ -3,6 +3,7 @@ package initchain
 import (
 	"path"
 
+	"github.com/unbake/unbake/functions/workload"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -15,19 +16,6 @@ func lookup(parent *yaml.RNode, path ...string) *yaml.RNode {
 	return n
 }
 
-// entries lists the mappings of the list field of parent.
-func entries(parent *yaml.RNode, field string) []*yaml.RNode {
-	list := lookup(parent, field)
-	if list == nil || list.YNode().Kind != yaml.SequenceNode {
-		return nil
-	}
-	var nodes []*yaml.RNode
-	for _, n := range list.Content() {
-		nodes = append(nodes, yaml.NewRNode(n))
-	}
-	return nodes
-}
-
 // scalar is the value of field in the mapping n.
 func scalar(n *yaml.RNode, field string) string {
 	if f := n.Field(field); f != nil {
@@ -38,7 +26,7 @@ func scalar(n *yaml.RNode, field string) string {
 
 // indexOf is the index of the entry of the list field of parent whose key is want, or -1.
 func indexOf(parent *yaml.RNode, field, key, want string) int {
-	for i, n := range entries(parent, field) {
+	for i, n := range workload.Entries(parent, field) {
 		if scalar(n, key) == want {
 			return i
 		}
@@ -48,7 +36,7 @@ func indexOf(parent *yaml.RNode, field, key, want string) int {
 
 // mountIndex is the index of the container's mount at mountPath, or -1.
 func mountIndex(container *yaml.RNode, mountPath string) int {
-	for i, m := range entries(container, "volumeMounts") {
+	for i, m := range workload.Entries(container, "volumeMounts") {
 		if path.Clean(scalar(m, "mountPath")) == path.Clean(mountPath) {
 			return i
 		}

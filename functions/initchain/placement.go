@@ -15,7 +15,7 @@ import (
 // holds none of the config's earlier steps.
 func (a *application) insertionIndex() (int, bool) {
 	spec := lookup(a.work.Template, "spec")
-	inits := entries(spec, workload.InitContainers)
+	inits := workload.Entries(spec, workload.InitContainers)
 	p := a.c.placement
 	switch p.Edge {
 	case fnconfigs.PositionPrepend:
@@ -50,7 +50,7 @@ func (a *application) insertionIndex() (int, bool) {
 // steps is started first and runs alongside them; one after them starts only once they
 // finished, so the steps cannot use it.
 func (a *application) describePlacement(at int) string {
-	inits := entries(lookup(a.work.Template, "spec"), workload.InitContainers)
+	inits := workload.Entries(lookup(a.work.Template, "spec"), workload.InitContainers)
 	describe := func(n *yaml.RNode, before bool) string {
 		name := strconv.Quote(scalar(n, "name"))
 		switch {

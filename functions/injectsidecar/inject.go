@@ -183,7 +183,7 @@ func (in *injection) injectVolumes() (bool, error) {
 			in.owned[p.key] = config + "@" + p.hash
 			changed = true
 		default:
-			in.errorf(in.w.Field(fmt.Sprintf("spec.volumes[%d]", index(seq, p.name))),
+			in.errorf(in.w.Field(fmt.Sprintf("spec.volumes[%d]", workload.IndexNamed(seq, p.name))),
 				"the pod already has a different volume named %q: rename the volume in %s.name of the config, or make it identical",
 				p.name, p.configPath)
 		}
@@ -205,15 +205,6 @@ func element(seq *yaml.RNode, name string) *yaml.RNode {
 		return nil
 	}
 	return seq.Element("name", name)
-}
-
-func index(seq *yaml.RNode, name string) int {
-	for i, n := range seq.Content() {
-		if yaml.GetValue(yaml.NewRNode(n).Field("name").Value) == name {
-			return i
-		}
-	}
-	return -1
 }
 
 func sameVolume(a, b *yaml.RNode) (bool, error) {

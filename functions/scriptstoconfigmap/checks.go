@@ -60,7 +60,7 @@ func containerNames(containers []workload.Container) []string {
 // inner mount hides that part of the outer one.
 func (a *application) checkMounts(c workload.Container, volume string) {
 	var mounts []mountPoint
-	for i, m := range elements(c.Node, "volumeMounts") {
+	for i, m := range workload.Entries(c.Node, "volumeMounts") {
 		name := yaml.GetValue(m.Field("name").Value)
 		mounts = append(mounts, mountPoint{
 			path:   path.Clean(yaml.GetValue(m.Field("mountPath").Value)),

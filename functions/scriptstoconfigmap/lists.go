@@ -8,16 +8,6 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// volumeIndex is the index of the pod's volume called name, or -1.
-func volumeIndex(w workload.Workload, name string) int {
-	for i, v := range elements(w.Template, "spec", "volumes") {
-		if yaml.GetValue(v.Field("name").Value) == name {
-			return i
-		}
-	}
-	return -1
-}
-
 // setVolume replaces the pod's volume called name by volume, in place, or appends it;
 // a nil volume removes it.
 func setVolume(w workload.Workload, name string, volume *yaml.RNode) error {
@@ -97,7 +87,7 @@ func clearField(parent *yaml.RNode, path []string) error {
 func mountPaths(w workload.Workload, name string) map[string][]string {
 	paths := map[string][]string{}
 	for _, c := range w.Containers() {
-		for _, m := range elements(c.Node, "volumeMounts") {
+		for _, m := range workload.Entries(c.Node, "volumeMounts") {
 			if yaml.GetValue(m.Field("name").Value) == name {
 				paths[c.Name()] = append(paths[c.Name()], path.Clean(yaml.GetValue(m.Field("mountPath").Value)))
 			}
@@ -117,17 +107,4 @@ func gone(before, after map[string][]string) map[string][]string {
 		}
 	}
 	return left
-}
-
-// elements lists the entries of the list at path under parent.
-func elements(parent *yaml.RNode, path ...string) []*yaml.RNode {
-	list, err := parent.Pipe(yaml.Lookup(path...))
-	if err != nil || list == nil || list.YNode().Kind != yaml.SequenceNode {
-		return nil
-	}
-	nodes := make([]*yaml.RNode, len(list.Content()))
-	for i, n := range list.Content() {
-		nodes[i] = yaml.NewRNode(n)
-	}
-	return nodes
 }

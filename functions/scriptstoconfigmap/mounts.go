@@ -70,7 +70,7 @@ func (a *application) mount(targets []workload.Container, files []file, configMa
 	if len(mounts) == 0 || len(targets) == 0 {
 		return a.unmount(previous)
 	}
-	if i := volumeIndex(a.w, volume); previous != volume && i >= 0 {
+	if i := workload.IndexNamed(a.w.Template, volume, "spec", "volumes"); previous != volume && i >= 0 {
 		a.errorf(a.w.Field(fmt.Sprintf("spec.volumes[%d].name", i)),
 			"the pod already has a volume named %q that this config did not add: rename that volume, or set spec.configMapName (which also names the volume) to another name",
 			volume)

@@ -23,18 +23,18 @@ func configMapReferences(w workload.Workload) []reference {
 			refs = append(refs, reference{name: n, field: field})
 		}
 	}
-	for i, v := range elements(w.Template, "spec", "volumes") {
+	for i, v := range workload.Entries(w.Template, "spec", "volumes") {
 		volume := fmt.Sprintf("spec.volumes[%d]", i)
 		add(v, volume+".configMap.name", "configMap", "name")
-		for j, s := range elements(v, "projected", "sources") {
+		for j, s := range workload.Entries(v, "projected", "sources") {
 			add(s, fmt.Sprintf("%s.projected.sources[%d].configMap.name", volume, j), "configMap", "name")
 		}
 	}
 	for _, c := range w.Containers() {
-		for i, e := range elements(c.Node, "env") {
+		for i, e := range workload.Entries(c.Node, "env") {
 			add(e, fmt.Sprintf("%s.env[%d].valueFrom.configMapKeyRef.name", c.Field(), i), "valueFrom", "configMapKeyRef", "name")
 		}
-		for i, e := range elements(c.Node, "envFrom") {
+		for i, e := range workload.Entries(c.Node, "envFrom") {
 			add(e, fmt.Sprintf("%s.envFrom[%d].configMapRef.name", c.Field(), i), "configMapRef", "name")
 		}
 	}
