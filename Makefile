@@ -35,7 +35,7 @@ ARGOCD_CMP_SERVER := $(TOOLS)/argocd-cmp-server-$(ARGOCD_VERSION)
 
 export PATH := $(BIN):$(TOOLS):$(PATH)
 
-.PHONY: all build test unit e2e e2e-containers e2e-argocd acceptance nginx podman images plugins demo fuzz golden-update bench fmt vet tools clean
+.PHONY: all build test unit e2e e2e-containers e2e-argocd acceptance nginx podman images plugins demo fuzz golden-update bench bench-tools bench-check fmt vet tools clean
 
 all: build
 
@@ -134,9 +134,24 @@ fuzz:
 golden-update:
 	UNBAKE_UPDATE_GOLDEN=1 go test ./functions/...
 
-# Wall time and peak RSS of each function against a no-op kyaml function, as ratios.
-bench: build
-	UNBAKE_BIN=$(BIN) bash tests/bench/run.sh
+# Wall time and peak RSS of each function against a no-op kyaml function, as ratios, and
+# the goals of issue #10 (BENCHMARKS.md): ROUNDS alternating runs per measurement (the
+# median counts), on generated lists of BENCH_SIZES items; the comparison with kpt fn
+# render on KPT_ITEMS. make bench prints the goals; make bench-check also fails on one missed.
+ROUNDS      ?= 5
+BENCH_SIZES ?= 100,1000,10000
+KPT_ITEMS   ?= 1000
+BENCH_RUN   := $(BIN)/bench/runner -bin $(BIN) -noop $(BIN)/bench/noop -kpt $(KPT) \
+	-rounds $(ROUNDS) -sizes $(BENCH_SIZES) -kpt-items $(KPT_ITEMS)
+
+bench-tools: build
+	go build -trimpath -ldflags "-s -w" -o $(BIN)/bench/ ./tests/bench/noop ./tests/bench/runner
+
+bench: bench-tools
+	$(BENCH_RUN)
+
+bench-check: bench-tools
+	$(BENCH_RUN) -check
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

@@ -1,8 +1,10 @@
-// Command profile runs a function on a ResourceList file with a CPU profile, to see what
-// dominates its time.
+// Command profile runs a function on a ResourceList with a CPU profile, to see what
+// dominates its time. Without -in, the list is the benchmarks' generated list of -n items
+// with the function's benchmark config.
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
 	"io"
@@ -11,11 +13,14 @@ import (
 
 	"github.com/unbake/unbake/functions/krm"
 	"github.com/unbake/unbake/pipeline"
+	"github.com/unbake/unbake/tests/bench/configs"
+	"github.com/unbake/unbake/tests/bench/gen"
 )
 
 func main() {
 	fnName := flag.String("fn", "inject-sidecar", "function to run")
-	in := flag.String("in", "", "ResourceList file")
+	in := flag.String("in", "", "ResourceList file (default: a generated list)")
+	n := flag.Int("n", 10000, "items of the generated list")
 	out := flag.String("cpuprofile", "cpu.pprof", "profile file")
 	flag.Parse()
 	fn, ok := pipeline.Lookup(*fnName)
@@ -23,7 +28,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "no function", *fnName)
 		os.Exit(2)
 	}
-	f, err := os.Open(*in)
+	list, err := input(*in, *n, fn.Name)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -37,7 +42,14 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	code := krm.Run(fn.Process, f, io.Discard, os.Stderr)
+	code := krm.Run(fn.Process, list, io.Discard, os.Stderr)
 	pprof.StopCPUProfile()
 	os.Exit(code)
+}
+
+func input(path string, n int, fn string) (io.Reader, error) {
+	if path != "" {
+		return os.Open(path)
+	}
+	return bytes.NewReader(gen.List(n, configs.For(fn))), nil
 }
