@@ -26,31 +26,16 @@ func checkItem(i int, item *yaml.RNode) error {
 // CheckShape makes sure the fields every tool reads have the shape the API gives them:
 // readers of metadata (kyaml's among them) assume it.
 func CheckShape(item *yaml.RNode) error {
-	for _, f := range []struct {
-		path []string
-		kind yaml.Kind
-	}{
-		{[]string{"apiVersion"}, yaml.ScalarNode},
-		{[]string{"kind"}, yaml.ScalarNode},
-		{[]string{"metadata"}, yaml.MappingNode},
-		{[]string{"metadata", "name"}, yaml.ScalarNode},
-		{[]string{"metadata", "generateName"}, yaml.ScalarNode},
-		{[]string{"metadata", "namespace"}, yaml.ScalarNode},
-		{[]string{"metadata", "labels"}, yaml.MappingNode},
-		{[]string{"metadata", "annotations"}, yaml.MappingNode},
-	} {
-		node, err := item.Pipe(yaml.Lookup(f.path...))
-		if err != nil {
-			return fmt.Errorf("%s: %w", strings.Join(f.path, "."), err)
-		}
-		if node == nil || yaml.IsMissingOrNull(node) {
+	for _, f := range shapes {
+		node := lookup(item.YNode(), f.path...)
+		if node == nil || node.Tag == yaml.NodeTagNull {
 			continue
 		}
-		if node.YNode().Kind != f.kind {
+		if node.Kind != f.kind {
 			return fmt.Errorf("%s must be a %s", strings.Join(f.path, "."), kindName(f.kind))
 		}
 		if f.kind == yaml.MappingNode && len(f.path) == 2 {
-			for _, v := range node.Content() {
+			for _, v := range node.Content {
 				if v.Kind != yaml.ScalarNode {
 					return fmt.Errorf("%s: keys and values must be strings", strings.Join(f.path, "."))
 				}
@@ -58,6 +43,47 @@ func CheckShape(item *yaml.RNode) error {
 		}
 	}
 	return nil
+}
+
+var shapes = []struct {
+	path []string
+	kind yaml.Kind
+}{
+	{[]string{"apiVersion"}, yaml.ScalarNode},
+	{[]string{"kind"}, yaml.ScalarNode},
+	{[]string{"metadata"}, yaml.MappingNode},
+	{[]string{"metadata", "name"}, yaml.ScalarNode},
+	{[]string{"metadata", "generateName"}, yaml.ScalarNode},
+	{[]string{"metadata", "namespace"}, yaml.ScalarNode},
+	{[]string{"metadata", "labels"}, yaml.MappingNode},
+	{[]string{"metadata", "annotations"}, yaml.MappingNode},
+}
+
+// lookup follows keys through mappings (aliases resolved), or returns nil.
+func lookup(n *yaml.Node, keys ...string) *yaml.Node {
+	for _, key := range keys {
+		for n.Kind == yaml.AliasNode && n.Alias != nil {
+			n = n.Alias
+		}
+		if n.Kind != yaml.MappingNode {
+			return nil
+		}
+		var next *yaml.Node
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == key {
+				next = n.Content[i+1]
+				break
+			}
+		}
+		if next == nil {
+			return nil
+		}
+		n = next
+	}
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	return n
 }
 
 func kindName(k yaml.Kind) string {

@@ -159,16 +159,12 @@ func Write(out io.Writer, rl *ResourceList) error {
 	return err
 }
 
-func resultsNode(results framework.Results) (*yaml.Node, error) {
-	var n yaml.Node
-	if err := n.Encode(results); err != nil {
-		return nil, fmt.Errorf("encoding the results: %w", err)
-	}
-	return &n, nil
-}
-
 // writeSequenceEntry writes n as "- " followed by its block, indented under the list.
 func writeSequenceEntry(buf *bytes.Buffer, n *yaml.Node) error {
+	if entry, ok := appendEntry(buf.AvailableBuffer(), n); ok {
+		buf.Write(entry)
+		return nil
+	}
 	body, err := encode(n)
 	if err != nil {
 		return err
@@ -179,15 +175,19 @@ func writeSequenceEntry(buf *bytes.Buffer, n *yaml.Node) error {
 }
 
 func writeField(buf *bytes.Buffer, key string, n *yaml.Node) error {
+	if n.Kind == yaml.SequenceNode && len(n.Content) > 0 && plainCollection(n) && n.Style&yaml.FlowStyle == 0 {
+		// Compact sequence style, as kyaml writes it: the dashes align with the key.
+		buf.WriteString(key + ":\n")
+		for _, entry := range n.Content {
+			if err := writeSequenceEntry(buf, entry); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	body, err := encode(n)
 	if err != nil {
 		return err
-	}
-	if n.Kind == yaml.SequenceNode && len(n.Content) > 0 && n.Style&yaml.FlowStyle == 0 {
-		// Compact sequence style, as kyaml writes it: the dashes align with the key.
-		buf.WriteString(key + ":\n")
-		buf.Write(body)
-		return nil
 	}
 	if n.Kind == yaml.MappingNode && len(n.Content) > 0 && n.Style&yaml.FlowStyle == 0 {
 		buf.WriteString(key + ":\n  ")
