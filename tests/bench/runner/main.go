@@ -38,7 +38,8 @@ func run() int {
 	if err := b.run(); err != nil {
 		return fail(err)
 	}
-	fmt.Printf("\ngoals met: %d of %d\n", b.met, len(b.goals))
+	fmt.Printf("\nthe runner's own peak RSS, a floor under every RSS figure: %s MB\n", mb(ownPeakRSSKB()))
+	fmt.Printf("goals met: %d of %d\n", b.met, len(b.goals))
 	for _, g := range b.goals {
 		if !g.ok {
 			fmt.Println("  not met:", g.name)

@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"slices"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -83,6 +85,23 @@ func (c command) run() (sample, error) {
 		return sample{}, fmt.Errorf("%s < %s: %w\n%s", c.name, c.stdin, err, out.stderr.String())
 	}
 	return sample{wall: wall, rssKB: cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss}, nil
+}
+
+// ownPeakRSSKB is the runner's own peak RSS (VmHWM), a floor under every child's Maxrss:
+// os/exec starts a child in the runner's memory (vfork), and Linux carries that memory's
+// peak over into the child's when it executes the program.
+func ownPeakRSSKB() int64 {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if value, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(value), " kB"), 10, 64)
+			return kb
+		}
+	}
+	return 0
 }
 
 // median takes wall time and peak RSS each at its own median.
