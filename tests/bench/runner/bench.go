@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/unbake/unbake/tests/bench/configs"
@@ -91,8 +92,9 @@ func (b *bench) functions() error {
 					b.mark(fmt.Sprintf("%s on %d items: %.1fx faster than the no-op, at least %.0f", fn, n, faster, minFaster), faster >= minFaster),
 					b.mark(fmt.Sprintf("%s on %d items: %.2f of the no-op's peak RSS, at most %.2f", fn, n, rss, maxRSSRatio), rss <= maxRSSRatio))
 			}
-			fmt.Printf("%6d  %-22s %9s %7s %10s %8s %8.1fx %9.2f  %s\n", n, fn, ms(f.wall), mb(f.rssKB),
+			line := fmt.Sprintf("%6d  %-22s %9s %7s %10s %8s %8.1fx %9.2f  %s", n, fn, ms(f.wall), mb(f.rssKB),
 				ms(base.wall), mb(base.rssKB), faster, rss, goals)
+			fmt.Println(strings.TrimRight(line, " "))
 		}
 	}
 	return nil
