@@ -215,8 +215,7 @@ func hasComments(n *yaml.Node) bool {
 
 // plainString tells whether the encoder writes v unquoted: printable ASCII on one line,
 // starting with a letter, '/' or '_' (or '.' and a letter, or a digit when it cannot be
-// a number), with none of the characters
-// that YAML reads as structure.
+// a number), without ": " or " #", nor, in flow style, ':' and the flow indicators.
 func plainString(v string, inFlow bool) bool {
 	if v == "" || v[len(v)-1] == ' ' || v[len(v)-1] == ':' {
 		return false
@@ -230,18 +229,20 @@ func plainString(v string, inFlow bool) bool {
 	}
 	for i := 1; i < len(v); i++ {
 		switch c := v[i]; {
-		case isLetter(c) || c >= '0' && c <= '9':
-		case c == '.' || c == '/' || c == '_' || c == '-' || c == '=' || c == '@' || c == '+':
-		case c == ' ':
-			if v[i-1] == ' ' || inFlow {
-				return false
-			}
+		case c < 0x20 || c > 0x7e:
+			return false
 		case c == ':':
 			if inFlow || v[i+1] == ' ' {
 				return false
 			}
-		default:
-			return false
+		case c == '#':
+			if v[i-1] == ' ' {
+				return false
+			}
+		case c == ',' || c == '?' || c == '[' || c == ']' || c == '{' || c == '}':
+			if inFlow {
+				return false
+			}
 		}
 	}
 	return true

@@ -83,7 +83,11 @@ func entryText(lines [][]byte, first, last, dash int) ([]byte, bool) {
 		trimmed := bytes.TrimLeft(line, " ")
 		switch {
 		case len(trimmed) == 0 || trimmed[0] == '\n':
-			b.WriteString("\n")
+			if len(line)-len(trimmed) < dash {
+				b.WriteString("\n")
+			} else {
+				b.Write(line[dash:]) // spaces beyond the dash are kept: in a block scalar they can be content
+			}
 		case len(line)-len(trimmed) < dash+1 && line[0] != '-' && trimmed[0] != '#':
 			return nil, false
 		case len(line)-len(trimmed) < dash:

@@ -38,7 +38,78 @@ func Read(in io.Reader) (*ResourceList, error) {
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+	if rl, ok := readSplit(data); ok {
+		return rl, nil
+	}
+	return readWhole(data)
+}
 
+// readSplit reads a list that splitList can cut, parsing its items in parallel. It
+// declines anything else, errors included: readWhole then tells what is wrong.
+func readSplit(data []byte) (*ResourceList, bool) {
+	lt, ok := splitList(data)
+	if !ok {
+		return nil, false
+	}
+	root, err := parseRoot(lt.header)
+	if err != nil || isFlow(root.YNode()) || usesAnchors(root.YNode()) {
+		return nil, false
+	}
+	if items := root.Field("items"); items == nil || !yaml.IsMissingOrNull(items.Value) {
+		return nil, false
+	}
+	rl, err := withConfig(root)
+	if err != nil {
+		return nil, false
+	}
+	rl.Items, rl.raw, ok = parseItems(lt.items)
+	return rl, ok
+}
+
+// readWhole parses the list as one document.
+func readWhole(data []byte) (*ResourceList, error) {
+	root, err := parseRoot(data)
+	if err != nil {
+		return nil, err
+	}
+	flow := isFlow(root.YNode())
+	if flow {
+		toBlockStyle(root.YNode())
+	}
+	// Aliases are expanded, so every item stands alone; such input is then re-encoded,
+	// as its text refers to anchors that may live in other items.
+	anchored := usesAnchors(root.YNode())
+	if anchored {
+		if err := root.DeAnchor(); err != nil {
+			return nil, fmt.Errorf("expanding the input's YAML aliases: %w", err)
+		}
+	}
+	rl, err := withConfig(root)
+	if err != nil {
+		return nil, err
+	}
+	items := root.Field("items")
+	if items == nil || yaml.IsMissingOrNull(items.Value) {
+		return rl, nil
+	}
+	if items.Value.YNode().Kind != yaml.SequenceNode {
+		return nil, fmt.Errorf("items: expected a list of resources")
+	}
+	for i, n := range items.Value.Content() {
+		item, err := asItem(i, n)
+		if err != nil {
+			return nil, err
+		}
+		rl.Items = append(rl.Items, item)
+	}
+	if !flow && !anchored {
+		rl.keepRaw(data, root.YNode(), items.Value.YNode())
+	}
+	return rl, nil
+}
+
+// parseRoot parses the first document of data and checks that it is a ResourceList.
+func parseRoot(data []byte) (*yaml.RNode, error) {
 	var doc yaml.Node
 	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
 		if err == io.EOF {
@@ -56,19 +127,11 @@ func Read(in io.Reader) (*ResourceList, error) {
 	if v := root.GetApiVersion(); !acceptedAPIVersions[v] {
 		return nil, fmt.Errorf("the ResourceList has apiVersion %q: expected %s", v, APIVersion)
 	}
-	flow := isFlow(root.YNode())
-	if flow {
-		toBlockStyle(root.YNode())
-	}
-	// Aliases are expanded, so every item stands alone; such input is then re-encoded,
-	// as its text refers to anchors that may live in other items.
-	anchored := usesAnchors(root.YNode())
-	if anchored {
-		if err := root.DeAnchor(); err != nil {
-			return nil, fmt.Errorf("expanding the input's YAML aliases: %w", err)
-		}
-	}
+	return root, nil
+}
 
+// withConfig starts a ResourceList with root's functionConfig.
+func withConfig(root *yaml.RNode) (*ResourceList, error) {
 	rl := &ResourceList{}
 	if fc := root.Field("functionConfig"); fc != nil && !yaml.IsMissingOrNull(fc.Value) {
 		if fc.Value.YNode().Kind != yaml.MappingNode {
@@ -79,27 +142,19 @@ func Read(in io.Reader) (*ResourceList, error) {
 		}
 		rl.FunctionConfig = fc.Value
 	}
-	items := root.Field("items")
-	if items == nil || yaml.IsMissingOrNull(items.Value) {
-		return rl, nil
-	}
-	if items.Value.YNode().Kind != yaml.SequenceNode {
-		return nil, fmt.Errorf("items: expected a list of resources")
-	}
-	for i, n := range items.Value.Content() {
-		if n.Kind != yaml.MappingNode {
-			return nil, fmt.Errorf("items[%d]: expected a resource (a mapping with apiVersion, kind and metadata)", i)
-		}
-		item := yaml.NewRNode(n)
-		if err := checkItem(i, item); err != nil {
-			return nil, err
-		}
-		rl.Items = append(rl.Items, item)
-	}
-	if !flow && !anchored {
-		rl.keepRaw(data, root.YNode(), items.Value.YNode())
-	}
 	return rl, nil
+}
+
+// asItem checks that n, the i-th entry of items, is a resource.
+func asItem(i int, n *yaml.Node) (*yaml.RNode, error) {
+	if n.Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("items[%d]: expected a resource (a mapping with apiVersion, kind and metadata)", i)
+	}
+	item := yaml.NewRNode(n)
+	if err := checkItem(i, item); err != nil {
+		return nil, err
+	}
+	return item, nil
 }
 
 // isFlow tells JSON (and flow-style YAML) input apart, so its output can be block YAML.
@@ -119,7 +174,8 @@ func toBlockStyle(n *yaml.Node) {
 }
 
 // Write writes the list item by item: encoding one small document at a time keeps memory
-// proportional to the largest item rather than to the whole list.
+// proportional to the largest item rather than to the whole list. Items are made ready
+// a window at a time on all CPUs, and written in order.
 func Write(out io.Writer, rl *ResourceList) error {
 	var buf bytes.Buffer
 	buf.WriteString("apiVersion: " + APIVersion + "\nkind: " + resourceListKind + "\n")
@@ -128,17 +184,21 @@ func Write(out io.Writer, rl *ResourceList) error {
 	} else {
 		buf.WriteString("items:\n")
 	}
-	for _, item := range rl.Items {
-		if text, ok := rl.unchangedText(item.YNode()); ok {
-			buf.Write(text)
-		} else if err := writeSequenceEntry(&buf, item.YNode()); err != nil {
-			return fmt.Errorf("writing %s: %w", Describe(item), err)
-		}
-		if buf.Len() > 1<<16 {
-			if _, err := out.Write(buf.Bytes()); err != nil {
-				return err
+	entries, errs := make([][]byte, writeWindow), make([]error, writeWindow)
+	for from := 0; from < len(rl.Items); from += writeWindow {
+		window := rl.Items[from:min(from+writeWindow, len(rl.Items))]
+		eachIndex(len(window), func(i int) { entries[i], errs[i] = rl.entry(window[i].YNode()) })
+		for i, item := range window {
+			if errs[i] != nil {
+				return fmt.Errorf("writing %s: %w", Describe(item), errs[i])
 			}
-			buf.Reset()
+			buf.Write(entries[i])
+			if buf.Len() > 1<<16 {
+				if _, err := out.Write(buf.Bytes()); err != nil {
+					return err
+				}
+				buf.Reset()
+			}
 		}
 	}
 	if rl.FunctionConfig != nil {
@@ -157,6 +217,19 @@ func Write(out io.Writer, rl *ResourceList) error {
 	}
 	_, err := out.Write(buf.Bytes())
 	return err
+}
+
+// writeWindow is how many items are made ready for writing at once, in parallel.
+const writeWindow = 512
+
+// entry is an item's text as a sequence entry: its original text if unchanged.
+func (rl *ResourceList) entry(item *yaml.Node) ([]byte, error) {
+	if text, ok := rl.unchangedText(item); ok {
+		return text, nil
+	}
+	var b bytes.Buffer
+	err := writeSequenceEntry(&b, item)
+	return b.Bytes(), err
 }
 
 // writeSequenceEntry writes n as "- " followed by its block, indented under the list.
