@@ -25,6 +25,10 @@ func transform(cfg *fnconfigs.InjectSidecar, rl *krm.ResourceList) error {
 	if err != nil {
 		return err
 	}
+	var services serviceIndex
+	if cfg.Spec.ExposePort != "" {
+		services = indexServices(rl.Items)
+	}
 	for _, w := range workload.Select(rl, cfg.Spec.Targets, "spec.selector") {
 		in := &injection{cfg: cfg, w: w, containers: containers, volumes: volumes}
 		changed, err := in.inject()
@@ -40,7 +44,7 @@ func transform(cfg *fnconfigs.InjectSidecar, rl *krm.ResourceList) error {
 				w.Item.GetKind()), true))
 		}
 		if cfg.Spec.ExposePort != "" && !krm.HasErrors(in.results) {
-			if err := in.retargetServices(rl.Items); err != nil {
+			if err := in.retargetServices(services); err != nil {
 				return err
 			}
 		}

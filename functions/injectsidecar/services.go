@@ -12,17 +12,14 @@ import (
 // retargetServices points the Services that select the workload's pods at the exposed
 // sidecar port, wherever they target a port of another container: otherwise the Service
 // would reach the app directly and the sidecar (an auth proxy, say) could be bypassed.
-func (in *injection) retargetServices(items []*yaml.RNode) error {
+func (in *injection) retargetServices(services serviceIndex) error {
 	exposed := in.cfg.Spec.ExposePort
 	byPort := portOwners(in.w)
 	ours := map[string]bool{}
 	for _, p := range in.containers {
 		ours[p.name] = true
 	}
-	for _, svc := range items {
-		if !selects(svc, in.w) {
-			continue
-		}
+	for _, svc := range services.selecting(in.w) {
 		ports, err := svc.Pipe(yaml.Lookup("spec", "ports"))
 		if err != nil || ports == nil {
 			continue
@@ -73,28 +70,61 @@ func targetPort(port *yaml.RNode) string {
 	return yaml.GetValue(port.Field("port").Value)
 }
 
-// selects tells whether svc is a Service in the workload's namespace whose selector picks
-// the workload's pods.
-func selects(svc *yaml.RNode, w workload.Workload) bool {
-	if svc.GetKind() != "Service" || svc.GetApiVersion() != "v1" || krm.Reserved(svc) ||
-		svc.GetNamespace() != w.Item.GetNamespace() {
-		return false
+// serviceIndex holds the Services of the list by namespace, each with its selector read
+// once: every workload is checked against the Services of its namespace.
+type serviceIndex map[string][]service
+
+type service struct {
+	item     *yaml.RNode
+	selector map[string]string
+}
+
+func indexServices(items []*yaml.RNode) serviceIndex {
+	index := serviceIndex{}
+	for _, item := range items {
+		if item.GetKind() != "Service" || item.GetApiVersion() != "v1" || krm.Reserved(item) {
+			continue
+		}
+		if selector := selectorOf(item); len(selector) > 0 {
+			ns := item.GetNamespace()
+			index[ns] = append(index[ns], service{item: item, selector: selector})
+		}
 	}
+	return index
+}
+
+func selectorOf(svc *yaml.RNode) map[string]string {
 	selector, err := svc.Pipe(yaml.Lookup("spec", "selector"))
 	if err != nil || selector == nil {
-		return false
+		return nil
 	}
 	want := map[string]string{}
 	_ = selector.VisitFields(func(f *yaml.MapNode) error {
 		want[f.Key.YNode().Value] = f.Value.YNode().Value
 		return nil
 	})
-	if len(want) == 0 {
-		return false
+	return want
+}
+
+// selecting lists the Services in the workload's namespace whose selector picks its pods.
+func (index serviceIndex) selecting(w workload.Workload) []*yaml.RNode {
+	var found []*yaml.RNode
+	candidates := index[w.Item.GetNamespace()]
+	if len(candidates) == 0 {
+		return nil
 	}
 	labels := w.Labels()
-	for k, v := range want {
-		if labels[k] != v {
+	for _, svc := range candidates {
+		if matches(svc.selector, labels) {
+			found = append(found, svc.item)
+		}
+	}
+	return found
+}
+
+func matches(selector, labels map[string]string) bool {
+	for k, v := range selector {
+		if got, ok := labels[k]; !ok || got != v {
 			return false
 		}
 	}
