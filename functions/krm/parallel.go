@@ -36,9 +36,13 @@ func parseItems(texts []itemText) ([]*yaml.RNode, map[*yaml.Node]rawItem, bool) 
 	return items, raw, true
 }
 
-// parseItem parses one item under an "items:" key, so that comments attach to its nodes
-// as they do in the whole list, and moves its line numbers to the input's.
+// parseItem parses one item: with fastParse where it can, else with yaml.v3 under an
+// "items:" key, so that comments attach to its nodes as they do in the whole list, its
+// line numbers moved to the input's.
 func parseItem(i int, t itemText) (*yaml.RNode, error) {
+	if n, ok := fastParse(t.entry, t.entryLine, t.dash); ok {
+		return asItem(i, n)
+	}
 	var doc yaml.Node
 	err := yaml.NewDecoder(io.MultiReader(bytes.NewReader(itemsKey), bytes.NewReader(t.text))).Decode(&doc)
 	if err != nil {

@@ -37,7 +37,9 @@ func Read(in io.Reader) (*ResourceList, error) {
 		return nil, fmt.Errorf("reading the ResourceList: %w", err)
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+	if bytes.Contains(data, []byte("\r\n")) {
+		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+	}
 	if rl, ok := readSplit(data); ok {
 		return rl, nil
 	}

@@ -24,6 +24,8 @@ type itemText struct {
 	text []byte
 	// line is the input line text starts on, from 1.
 	line int
+	// entryLine is the input line entry starts on, and dash the column of its dash.
+	entryLine, dash int
 }
 
 // splitList cuts data into a listText. It declines (ok false) whatever it cannot cut
@@ -52,7 +54,8 @@ func splitList(data []byte) (listText, bool) {
 		if !ok {
 			return listText{}, false
 		}
-		lt.items[i] = itemText{entry: entry, text: data[start.offset:end], line: start.line}
+		lt.items[i] = itemText{entry: entry, text: data[start.offset:end], line: start.line,
+			entryLine: start.line, dash: s.dash}
 		if i == 0 { // what stands between "items:" and the first entry is parsed with it
 			lt.items[i].text, lt.items[i].line = data[regionStart:end], itemsLine+1
 		}
