@@ -80,16 +80,22 @@ func (p *fastParser) text(l, c int) string {
 // newNode takes a node from the current block, placed at line l, column c of the text.
 func (p *fastParser) newNode(kind yaml.Kind, tag string, l, c int) *yaml.Node {
 	if len(p.nodes) == cap(p.nodes) {
-		p.nodes = make([]yaml.Node, 0, p.maxNodes())
+		p.nodes = make([]yaml.Node, 0, p.blockSize(p.nodes == nil))
 	}
 	p.nodes = append(p.nodes, yaml.Node{Kind: kind, Tag: tag, Line: p.line + l, Column: p.col + c + 1})
 	return &p.nodes[len(p.nodes)-1]
 }
 
-// maxNodes bounds the nodes of the text: a line holds a key and its value, or an entry,
-// and a flow collection two nodes an entry and itself.
-func (p *fastParser) maxNodes() int {
-	return 2*len(p.lines) + 2*strings.Count(p.src, ",") + 2*strings.Count(p.src, "[") + 2*strings.Count(p.src, "{") + 1
+// blockSize is the size of a block of nodes or Content: the first holds the whole text
+// (a line holds a key and its value, and maybe the mapping an entry's dash starts; a
+// flow collection two nodes an entry, and itself), the others, if the bound is off, are
+// small.
+func (p *fastParser) blockSize(first bool) int {
+	if !first {
+		return 16
+	}
+	s := p.src
+	return 2*len(p.lines) + strings.Count(s, "- ") + 2*(strings.Count(s, ",")+strings.Count(s, "[")+strings.Count(s, "{")) + 1
 }
 
 // children ends a collection whose children are on the stack from start: they move to
@@ -98,7 +104,7 @@ func (p *fastParser) maxNodes() int {
 func (p *fastParser) children(start int) []*yaml.Node {
 	n := len(p.stack) - start
 	if cap(p.contents)-len(p.contents) < n {
-		p.contents = make([]*yaml.Node, 0, max(n, p.maxNodes()))
+		p.contents = make([]*yaml.Node, 0, max(n, p.blockSize(p.contents == nil)))
 	}
 	at := len(p.contents)
 	p.contents = append(p.contents, p.stack[start:]...)
