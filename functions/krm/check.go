@@ -11,16 +11,28 @@ import (
 // apiVersion, kind or name, and a key twice in one mapping (YAML parsers keep either
 // the first or the last value, so the two tools in a chain could disagree).
 func checkItem(i int, item *yaml.RNode) error {
+	n := item.YNode()
 	if err := CheckShape(item); err != nil {
-		return fmt.Errorf("items[%d] (line %d): %w", i, item.YNode().Line, err)
+		return fmt.Errorf("items[%d] (line %d): %w", i, n.Line, err)
 	}
-	if item.GetApiVersion() == "" || item.GetKind() == "" {
-		return fmt.Errorf("items[%d] (line %d): every resource needs apiVersion and kind", i, item.YNode().Line)
+	if scalarAt(n, "apiVersion") == "" || scalarAt(n, "kind") == "" {
+		return fmt.Errorf("items[%d] (line %d): every resource needs apiVersion and kind", i, n.Line)
 	}
-	if generateName, _ := item.Pipe(yaml.Lookup("metadata", "generateName")); item.GetName() == "" && yaml.GetValue(generateName) == "" {
-		return fmt.Errorf("items[%d] (%s, line %d): every resource needs metadata.name", i, item.GetKind(), item.YNode().Line)
+	if scalarAt(n, "metadata", "name") == "" && scalarAt(n, "metadata", "generateName") == "" {
+		return fmt.Errorf("items[%d] (%s, line %d): every resource needs metadata.name", i, item.GetKind(), n.Line)
 	}
-	return duplicateKeys(fmt.Sprintf("items[%d] (%s)", i, Describe(item)), item.YNode())
+	if err := duplicateKey(n); err != nil {
+		return fmt.Errorf("items[%d] (%s), %w", i, Describe(item), err)
+	}
+	return nil
+}
+
+// scalarAt is the value of the scalar at keys, or "".
+func scalarAt(n *yaml.Node, keys ...string) string {
+	if v := lookup(n, keys...); v != nil && v.Kind == yaml.ScalarNode {
+		return v.Value
+	}
+	return ""
 }
 
 // CheckShape makes sure the fields every tool reads have the shape the API gives them:
@@ -93,23 +105,44 @@ func kindName(k yaml.Kind) string {
 	return "single value"
 }
 
-func duplicateKeys(where string, n *yaml.Node) error {
+// duplicateKey finds a key that appears twice in one mapping of the tree. It compares
+// the keys of small mappings pairwise: a map for each of the list's mappings would cost
+// more than reading the list.
+func duplicateKey(n *yaml.Node) error {
 	if n.Kind == yaml.MappingNode {
-		seen := make(map[string]bool, len(n.Content)/2)
-		for k := 0; k+1 < len(n.Content); k += 2 {
-			key := n.Content[k].Value
-			if seen[key] {
-				return fmt.Errorf("%s, line %d: the key %q appears twice in one mapping: keep one", where, n.Content[k].Line, key)
-			}
-			seen[key] = true
+		if k := repeatedKey(n.Content); k >= 0 {
+			return fmt.Errorf("line %d: the key %q appears twice in one mapping: keep one", n.Content[k].Line, n.Content[k].Value)
 		}
 	}
 	for _, c := range n.Content {
-		if err := duplicateKeys(where, c); err != nil {
+		if err := duplicateKey(c); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// repeatedKey is the index in a mapping's content of the first key that repeats an
+// earlier one, or -1.
+func repeatedKey(content []*yaml.Node) int {
+	if len(content) > 32 {
+		seen := make(map[string]bool, len(content)/2)
+		for k := 0; k+1 < len(content); k += 2 {
+			if seen[content[k].Value] {
+				return k
+			}
+			seen[content[k].Value] = true
+		}
+		return -1
+	}
+	for k := 2; k+1 < len(content); k += 2 {
+		for j := 0; j < k; j += 2 {
+			if content[j].Value == content[k].Value {
+				return k
+			}
+		}
+	}
+	return -1
 }
 
 // usesAnchors tells whether a tree has YAML anchors or aliases.
