@@ -2,6 +2,7 @@ package krm
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -9,10 +10,11 @@ import (
 // appendEntry appends item as a sequence entry at column 0, byte for byte as the YAML
 // encoder (two-space indent, compact sequences) writes it, and reports whether it could.
 // It covers what changed items are made of (block and flow collections, plain and quoted
-// single-line strings, integers, booleans, null) and declines the rest (comments,
-// anchors, tags, block scalars, strings whose quoting needs the encoder's rules), which
-// the encoder then writes. The encoder spends most of its time on events and buffers;
-// writing the common shapes directly makes changed items several times cheaper.
+// single-line strings, literal block scalars, integers, booleans, null) and declines the
+// rest (comments, anchors, tags, folded scalars, strings whose quoting needs the
+// encoder's rules), which the encoder then writes. The encoder spends most of its time
+// on events and buffers; writing the common shapes directly makes changed items several
+// times cheaper.
 // TestEmitterMatchesEncoder and FuzzEmitter hold the two outputs equal.
 func appendEntry(buf []byte, item *yaml.Node) ([]byte, bool) {
 	if item.Kind != yaml.MappingNode || !plainCollection(item) || len(item.Content) == 0 || item.Style&yaml.FlowStyle != 0 {
@@ -49,6 +51,10 @@ func (e *emitter) mappingBody(n *yaml.Node, col int, inline bool) bool {
 // value writes a mapping value after "key:", whose key is at column col.
 func (e *emitter) value(v *yaml.Node, col int) bool {
 	switch {
+	case asLiteral(v):
+		e.buf = append(e.buf, ' ')
+		e.literal(v.Value, col+2)
+		return true
 	case v.Kind == yaml.ScalarNode || inFlow(v):
 		e.buf = append(e.buf, ' ')
 		return e.inline(v) && e.newline()
@@ -70,6 +76,8 @@ func (e *emitter) sequenceBody(n *yaml.Node, col int, inline bool) bool {
 		}
 		e.buf = append(e.buf, "- "...)
 		switch {
+		case asLiteral(c):
+			e.literal(c.Value, col+2)
 		case c.Kind == yaml.ScalarNode || inFlow(c):
 			if !e.inline(c) || !e.newline() {
 				return false
@@ -143,11 +151,11 @@ func (e *emitter) scalar(n *yaml.Node, inFlow bool) bool {
 	}
 	switch n.Tag {
 	case yaml.NodeTagString, "":
-		if !plainString(v, inFlow) {
-			return false
-		}
 		if n.Tag != "" && readsAsOtherType(v) {
 			return e.quoted(v, '"') // the encoder quotes strings that would read back as another type
+		}
+		if !plainString(v, inFlow) {
+			return false
 		}
 	case yaml.NodeTagInt:
 		if !decimal(v) {
@@ -166,6 +174,33 @@ func (e *emitter) scalar(n *yaml.Node, inFlow bool) bool {
 	}
 	e.buf = append(e.buf, v...)
 	return true
+}
+
+// literal writes v as a literal block scalar with its lines at column col, as the
+// encoder does: an indentation indicator (its indent, 2, at any depth) when the first
+// line could not tell the indentation; "-" strips a value without a final break, "+"
+// keeps the final breaks when they are all of v or more than one.
+func (e *emitter) literal(v string, col int) {
+	e.buf = append(e.buf, '|')
+	if v[0] == ' ' || v[0] == '\n' {
+		e.buf = append(e.buf, '2')
+	}
+	switch {
+	case v[len(v)-1] != '\n':
+		e.buf = append(e.buf, '-')
+	case len(v) == 1 || v[len(v)-2] == '\n':
+		e.buf = append(e.buf, '+')
+	}
+	e.buf = append(e.buf, '\n')
+	for v != "" {
+		line, rest, _ := strings.Cut(v, "\n")
+		if line != "" { // blank lines are not indented
+			e.indent(col)
+			e.buf = append(e.buf, line...)
+		}
+		e.buf = append(e.buf, '\n')
+		v = rest
+	}
 }
 
 func (e *emitter) quoted(v string, quote byte) bool {
@@ -196,6 +231,48 @@ func inFlow(n *yaml.Node) bool {
 	return (n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode) && (n.Style&yaml.FlowStyle != 0 || len(n.Content) == 0)
 }
 
+// asLiteral tells whether the encoder writes n as a literal block scalar: a string in
+// literal style, or in no style with a line break, that block style can hold.
+func asLiteral(n *yaml.Node) bool {
+	if n.Kind != yaml.ScalarNode || n.Anchor != "" || hasComments(n) || n.Tag != "" && n.Tag != yaml.NodeTagString {
+		return false
+	}
+	switch n.Style {
+	case yaml.LiteralStyle:
+	case 0:
+		if !strings.Contains(n.Value, "\n") {
+			return false
+		}
+	default:
+		return false
+	}
+	return blockAllowed(n.Value)
+}
+
+// blockAllowed tells whether the encoder keeps v in block style rather than quoting it:
+// v is not empty, holds only characters it prints as they are (tabs among them; '\n'
+// the only break) and no space at its end or before a break. Other breaks and
+// characters it may print in block style are left to it.
+func blockAllowed(v string) bool {
+	if v == "" || v[len(v)-1] == ' ' {
+		return false
+	}
+	for i, r := range v {
+		switch {
+		case r == '\n':
+			if i > 0 && v[i-1] == ' ' {
+				return false
+			}
+		case r == '\t' || r >= 0x20 && r <= 0x7e:
+		case r >= 0xa0 && r <= 0xd7ff && r != 0x2028 && r != 0x2029:
+		case r >= 0xe000 && r <= 0xfffd && r != 0xfeff && r != utf8.RuneError: // invalid UTF-8 is encoded as binary
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // plainCollection is a mapping or sequence without anchor, tag or comments.
 func plainCollection(n *yaml.Node) bool {
 	switch {
@@ -214,8 +291,9 @@ func hasComments(n *yaml.Node) bool {
 }
 
 // plainString tells whether the encoder writes v unquoted: printable ASCII on one line,
-// starting with a letter, '/' or '_' (or '.' and a letter, or a digit when it cannot be
-// a number), without ": " or " #", nor, in flow style, ':' and the flow indicators.
+// starting with a letter, '/' or '_' (or '.' and a letter, '-' and a letter or '-' as
+// options do, or a digit when it cannot be a number), without ": " or " #", nor, in flow
+// style, ':' and the flow indicators.
 func plainString(v string, inFlow bool) bool {
 	if v == "" || v[len(v)-1] == ' ' || v[len(v)-1] == ':' {
 		return false
@@ -223,6 +301,7 @@ func plainString(v string, inFlow bool) bool {
 	switch c := v[0]; {
 	case isLetter(c) || c == '/' || c == '_':
 	case c == '.' && len(v) > 1 && isLetter(v[1]):
+	case c == '-' && len(v) > 1 && (isLetter(v[1]) || v[1] == '-') && !strings.HasPrefix(v, "---"):
 	case c >= '0' && c <= '9' && !numeric(v):
 	default:
 		return false
@@ -260,11 +339,11 @@ func numeric(v string) bool {
 	return true
 }
 
-// readsAsOtherType tells whether a plain string that plainString accepts would be read
-// back as a boolean, null or number.
+// readsAsOtherType tells whether v, written plain, would be read back as a boolean, null
+// or number; the encoder double-quotes such strings, the empty one among them.
 func readsAsOtherType(v string) bool {
 	switch v {
-	case "true", "True", "TRUE", "false", "False", "FALSE", "null", "Null", "NULL",
+	case "true", "True", "TRUE", "false", "False", "FALSE", "", "~", "null", "Null", "NULL",
 		".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF":
 		return true
 	}
