@@ -14,23 +14,28 @@ import (
 // forbids the Linux IDs, and pods without the containers the config names.
 func (p *pass) checkPod() bool {
 	ok := true
-	if os, _ := p.w.Template.Pipe(yaml.Lookup("spec", "os", "name")); yaml.GetValue(os) == "windows" {
+	if yaml.GetValue(lookup(p.w.Template, "spec", "os", "name")) == "windows" {
 		p.errorf(p.w.Field("spec.os.name"),
 			"a Windows pod cannot have Linux user and group IDs (the API server rejects them): select only Linux workloads in spec.selector, or set securityContext.windowsOptions.runAsUserName in the manifest instead")
 		ok = false
 	}
-	var names []string
-	for _, c := range p.w.Containers() {
-		names = append(names, strconv.Quote(c.Name()))
-	}
 	for i, name := range p.cfg.Spec.Containers {
 		if _, found := p.containers[name]; !found {
 			p.errorf(p.w.Field("spec.containers"), "the pod has no container named %q (it has %s): correct spec.containers[%d] in the config, or narrow spec.selector",
-				name, strings.Join(names, ", "), i)
+				name, p.containerNames(), i)
 			ok = false
 		}
 	}
 	return ok
+}
+
+// containerNames lists the pod's containers, quoted, for messages.
+func (p *pass) containerNames() string {
+	names := make([]string, len(p.names))
+	for i, name := range p.names {
+		names[i] = strconv.Quote(name)
+	}
+	return strings.Join(names, ", ")
 }
 
 // warnMissingIDs warns where the resulting pod leaves an ID to the image.
@@ -63,10 +68,10 @@ func (p *pass) warnMissingGroup(uid int64) {
 // and an image without USER runs as root.
 func (p *pass) warnNonRootWithoutUser() {
 	var names []string
-	for _, c := range p.w.Containers() {
-		nonRoot := p.effective(c.Name(), runAsNonRoot)
-		if nonRoot != nil && yaml.GetValue(nonRoot) == "true" && p.effective(c.Name(), runAsUser) == nil {
-			names = append(names, strconv.Quote(c.Name()))
+	for _, name := range p.names {
+		nonRoot := p.effective(name, runAsNonRoot)
+		if nonRoot != nil && yaml.GetValue(nonRoot) == "true" && p.effective(name, runAsUser) == nil {
+			names = append(names, strconv.Quote(name))
 		}
 	}
 	if len(names) == 0 {
@@ -89,7 +94,7 @@ func (p *pass) effective(container, field string) *yaml.RNode {
 			return v
 		}
 	}
-	spec, _ := p.w.Template.Pipe(yaml.Lookup("spec"))
+	spec := lookup(p.w.Template, "spec")
 	if spec == nil {
 		return nil
 	}

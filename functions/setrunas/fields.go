@@ -15,17 +15,80 @@ const (
 )
 
 // path is a field's path below the pod spec or container that holds the securityContext.
+// Callers must not change it: the paths of the fields set-runas writes are split once, and
+// shared.
 func path(field string) []string {
+	if p, ok := paths[field]; ok {
+		return p
+	}
+	return splitPath(field)
+}
+
+var paths = func() map[string][]string {
+	m := map[string][]string{}
+	for _, f := range fieldOrder {
+		m[f] = splitPath(f)
+	}
+	return m
+}()
+
+func splitPath(field string) []string {
 	return append([]string{"securityContext"}, strings.Split(field, ".")...)
 }
 
 // current is the field's value under parent (the pod spec or a container), or nil.
 func current(parent *yaml.RNode, field string) *yaml.RNode {
-	n, err := parent.Pipe(yaml.Lookup(path(field)...))
-	if err != nil || yaml.IsMissingOrNull(n) {
+	n := lookup(parent, path(field)...)
+	if yaml.IsMissingOrNull(n) {
 		return nil
 	}
 	return n
+}
+
+// lookup is parent.Pipe(yaml.Lookup(names...)) for a path of plain field names, without
+// the filters' allocations: fields are looked up for every setting of every pod.
+func lookup(parent *yaml.RNode, names ...string) *yaml.RNode {
+	n := parent.YNode()
+	for _, name := range names {
+		if n = field(n, name); n == nil {
+			return nil
+		}
+	}
+	return yaml.NewRNode(n)
+}
+
+// field is the value of the first key name in mapping n, as RNode.Field finds it.
+func field(n *yaml.Node, name string) *yaml.Node {
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == name {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// lookupCreate is parent.Pipe(yaml.LookupCreate(kind, names...)) for a path of plain
+// field names: it appends the missing fields as LookupCreate does, mappings but the last.
+func lookupCreate(parent *yaml.RNode, kind yaml.Kind, names ...string) (*yaml.RNode, error) {
+	n := parent.YNode()
+	for i, name := range names {
+		if n.Kind != yaml.MappingNode {
+			return parent.Pipe(yaml.LookupCreate(kind, names...)) // its errors, or nil for a null
+		}
+		next := field(n, name)
+		if next == nil {
+			next = &yaml.Node{Kind: yaml.MappingNode}
+			if i == len(names)-1 {
+				next.Kind = kind
+			}
+			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: name}, next)
+		}
+		n = next
+	}
+	return yaml.NewRNode(n), nil
 }
 
 // satisfiedBy tells whether value already gives what the setting wants. A Localhost
@@ -39,8 +102,8 @@ func (s setting) satisfiedBy(value *yaml.RNode) bool {
 	case dropCapabilities:
 		return slices.Contains(scalars(value), "ALL")
 	case seccompProfile:
-		t, _ := value.Pipe(yaml.Lookup("type"))
-		return yaml.GetValue(t) == runtimeDefault || yaml.GetValue(t) == localhost
+		t := yaml.GetValue(lookup(value, "type"))
+		return t == runtimeDefault || t == localhost
 	}
 	return sameJSON(value, s.value)
 }
@@ -55,14 +118,14 @@ func (s setting) conflicts(value *yaml.RNode) bool {
 func (s setting) apply(parent *yaml.RNode) error {
 	p := path(s.field)
 	if s.field == dropCapabilities {
-		list, err := parent.Pipe(yaml.LookupCreate(yaml.SequenceNode, p...))
+		list, err := lookupCreate(parent, yaml.SequenceNode, p...)
 		if err != nil {
 			return err
 		}
 		list.YNode().Content = append(list.YNode().Content, s.value.Copy().YNode())
 		return nil
 	}
-	holder, err := parent.Pipe(yaml.LookupCreate(yaml.MappingNode, p[:len(p)-1]...))
+	holder, err := lookupCreate(parent, yaml.MappingNode, p[:len(p)-1]...)
 	if err != nil {
 		return err
 	}
@@ -130,9 +193,21 @@ func toJSON(n *yaml.RNode) ([]byte, error) {
 
 // inline shows a value on one line, for messages.
 func inline(n *yaml.RNode) string {
+	if y := n.YNode(); plainScalar(y) {
+		return y.Value
+	}
 	c := n.Copy()
 	flow(c.YNode())
 	return strings.TrimSpace(c.MustString())
+}
+
+// plainScalar tells an integer or boolean, as integer and boolean build them, which the
+// encoder writes as its bare value.
+func plainScalar(n *yaml.Node) bool {
+	if n.Kind != yaml.ScalarNode || n.Style != 0 || n.Anchor != "" || n.HeadComment != "" || n.LineComment != "" || n.FootComment != "" {
+		return false
+	}
+	return n.Tag == yaml.NodeTagInt && decimal(n.Value) || n.Tag == yaml.NodeTagBool && (n.Value == "true" || n.Value == "false")
 }
 
 func flow(n *yaml.Node) {

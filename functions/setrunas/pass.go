@@ -15,8 +15,12 @@ import (
 
 // pass is one config applied to one workload.
 type pass struct {
-	cfg        *fnconfigs.SetRunAs
-	w          workload.Workload
+	cfg *fnconfigs.SetRunAs
+	w   workload.Workload
+	// list holds the pod's containers in spec order, and names their names, read once;
+	// containers maps names to containers.
+	list       []workload.Container
+	names      []string
 	containers map[string]workload.Container
 	rec        record
 	changes    []scopeChanges
@@ -30,9 +34,10 @@ type scopeChanges struct {
 }
 
 func newPass(cfg *fnconfigs.SetRunAs, w workload.Workload) *pass {
-	p := &pass{cfg: cfg, w: w, containers: map[string]workload.Container{},
+	p := &pass{cfg: cfg, w: w, list: w.Containers(), containers: map[string]workload.Container{},
 		rec: parseRecord(w.Annotation(recordAnnotation))}
-	for _, c := range w.Containers() {
+	for _, c := range p.list {
+		p.names = append(p.names, c.Name())
 		p.containers[c.Name()] = c
 	}
 	return p
@@ -57,7 +62,7 @@ func (p *pass) run() error {
 	if !p.checkPod() {
 		return nil
 	}
-	wanted := settings(&p.cfg.Spec, p.w.Containers())
+	wanted := settings(&p.cfg.Spec, p.names)
 	if err := p.removeLeftovers(wanted); err != nil {
 		return err
 	}
@@ -91,7 +96,7 @@ func (p *pass) run() error {
 // parent is the node holding the securityContext of the pod ("") or a container.
 func (p *pass) parent(container string) (*yaml.RNode, error) {
 	if container == "" {
-		return p.w.Template.Pipe(yaml.LookupCreate(yaml.MappingNode, "spec"))
+		return lookupCreate(p.w.Template, yaml.MappingNode, "spec")
 	}
 	return p.containers[container].Node, nil
 }
@@ -116,9 +121,9 @@ func (p *pass) set(s setting) error {
 		return nil
 	}
 	config := p.cfg.Metadata.Name
-	what := fmt.Sprintf("%s: %s", s.field, inline(s.value))
-	if s.field == dropCapabilities {
-		what = s.field + ": +ALL"
+	what := s.field + ": +ALL"
+	if s.field != dropCapabilities {
+		what = fmt.Sprintf("%s: %s", s.field, inline(s.value))
 	}
 	if s.conflicts(value) {
 		mine := p.rec[config][s.key()]
@@ -159,21 +164,21 @@ func (p *pass) resolvePrecedence(wanted []setting) error {
 		if s.container != "" || !slices.Contains(inheritable, s.field) {
 			continue
 		}
-		for _, c := range p.w.Containers() {
+		for i, c := range p.list {
 			value := current(c.Node, s.field)
-			if value == nil || s.satisfiedBy(value) || wantsField(wanted, c.Name(), s.field) {
+			if value == nil || s.satisfiedBy(value) || wantsField(wanted, p.names[i], s.field) {
 				continue
 			}
 			if !p.cfg.Spec.Override {
 				p.errorf(p.w.Field(c.Field()+".securityContext."+s.field),
 					"container %q sets %s: %s, which takes precedence over the pod-level %s: %s that SetRunAs %s sets: set spec.override: true in the config to remove the container's value, or name the containers to change in spec.containers",
-					c.Name(), s.field, inline(value), s.field, inline(s.value), p.cfg.Metadata.Name)
+					p.names[i], s.field, inline(value), s.field, inline(s.value), p.cfg.Metadata.Name)
 				continue
 			}
 			if err := remove(c.Node, s.field); err != nil {
 				return err
 			}
-			p.changed(c.Name(), fmt.Sprintf("%s: %s removed, the pod's applies (override)", s.field, inline(value)))
+			p.changed(p.names[i], fmt.Sprintf("%s: %s removed, the pod's applies (override)", s.field, inline(value)))
 		}
 	}
 	return nil
@@ -245,7 +250,7 @@ func (p *pass) saveRecord() error {
 
 // summary lists the changes, the pod's first, then the containers' in pod order.
 func (p *pass) summary() string {
-	order := podOrder(p.w.Containers())
+	order := podOrder(p.names)
 	slices.SortStableFunc(p.changes, func(a, b scopeChanges) int { return order[a.container] - order[b.container] })
 	parts := make([]string, len(p.changes))
 	for i, c := range p.changes {

@@ -27,7 +27,7 @@ var levels = map[string]api.Level{
 // violations evaluates a pod template (or a Pod) at level, latest version, and returns
 // the checks it fails. The typed pod is read for the evaluation only.
 func violations(template *yaml.RNode, level api.Level) ([]policy.CheckResult, error) {
-	data, err := template.MarshalJSON()
+	data, err := podJSON(template)
 	if err != nil {
 		return nil, err
 	}

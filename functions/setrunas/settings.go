@@ -5,7 +5,6 @@ import (
 	"strconv"
 
 	"github.com/unbake/unbake/fnconfigs"
-	"github.com/unbake/unbake/functions/workload"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -52,7 +51,7 @@ func recordKey(container, field string) string {
 
 // settings lists what cfg wants in the pod's securityContexts, the pod's first, then the
 // containers' in pod order.
-func settings(spec *fnconfigs.SetRunAsSpec, containers []workload.Container) []setting {
+func settings(spec *fnconfigs.SetRunAsSpec, containers []string) []setting {
 	var l settingList
 	l.identity(spec)
 	l.podOnly(spec)
@@ -125,22 +124,22 @@ func (l *settingList) podOnly(spec *fnconfigs.SetRunAsSpec) {
 }
 
 // restricted adds what the restricted level requires of every pod.
-func (l *settingList) restricted(containers []workload.Container) {
+func (l *settingList) restricted(containers []string) {
 	// At pod level, seccompProfile and runAsNonRoot also cover containers added later,
 	// such as kubectl debug's ephemeral containers, which the policy checks too.
 	l.add("", runAsNonRoot, boolean(true))
 	l.add("", seccompProfile, yaml.NewMapRNode(&map[string]string{"type": runtimeDefault}))
-	for _, c := range containers {
-		l.add(c.Name(), dropCapabilities, yaml.NewStringRNode("ALL"))
-		l.add(c.Name(), allowPrivilegeEscalation, boolean(false))
+	for _, name := range containers {
+		l.add(name, dropCapabilities, yaml.NewStringRNode("ALL"))
+		l.add(name, allowPrivilegeEscalation, boolean(false))
 	}
 }
 
 // podOrder ranks the pod ("") first, then its containers in spec order.
-func podOrder(containers []workload.Container) map[string]int {
+func podOrder(containers []string) map[string]int {
 	order := map[string]int{"": -1}
-	for i, c := range containers {
-		order[c.Name()] = i
+	for i, name := range containers {
+		order[name] = i
 	}
 	return order
 }
