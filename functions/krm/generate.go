@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -23,12 +24,12 @@ func FromObject(obj any) (*yaml.RNode, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encoding %T: %w", obj, err)
 	}
-	node, err := yaml.Parse(string(data))
+	doc, err := fromJSON(data)
 	if err != nil {
 		return nil, fmt.Errorf("encoding %T: %w", obj, err)
 	}
+	node := yaml.NewRNode(doc)
 	prune(node.YNode(), reflect.ValueOf(obj))
-	toBlockStyle(node.YNode())
 	apiVersionFirst(node.YNode())
 	return node, nil
 }
@@ -53,11 +54,11 @@ func prune(n *yaml.Node, v reflect.Value) {
 	}
 	switch {
 	case n.Kind == yaml.MappingNode && v.Kind() == reflect.Struct:
-		fields := jsonFields(v)
+		fields := jsonFields(v.Type())
 		kept := n.Content[:0]
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			key, value := n.Content[i], n.Content[i+1]
-			f, known := fields[key.Value]
+			f, known := fieldAt(v, fields[key.Value])
 			if value.Tag == "!!null" || (known && f.Kind() == reflect.Struct && f.IsZero() && isObject(value)) {
 				continue
 			}
@@ -84,29 +85,55 @@ func prune(n *yaml.Node, v reflect.Value) {
 // a Quantity or a Time.
 func isObject(n *yaml.Node) bool { return n.Kind == yaml.MappingNode }
 
-// jsonFields maps the JSON names of a struct's fields, inlined structs included, to values.
-func jsonFields(v reflect.Value) map[string]reflect.Value {
-	fields := map[string]reflect.Value{}
-	t := v.Type()
+// jsonFields maps the JSON names of a struct type's fields, inlined structs included, to
+// their index paths. It remembers them per type: FromObject runs once per workload.
+func jsonFields(t reflect.Type) map[string][]int {
+	if fields, ok := fieldsByType.Load(t); ok {
+		return fields.(map[string][]int)
+	}
+	fields := map[string][]int{}
+	addJSONFields(fields, t, nil)
+	fieldsByType.Store(t, fields)
+	return fields
+}
+
+var fieldsByType sync.Map // reflect.Type → map[string][]int
+
+// fieldAt is the field of struct v at path, if path is known and leads through no nil
+// inlined pointer.
+func fieldAt(v reflect.Value, path []int) (reflect.Value, bool) {
+	if path == nil {
+		return reflect.Value{}, false
+	}
+	f, err := v.FieldByIndexErr(path)
+	return f, err == nil
+}
+
+func addJSONFields(fields map[string][]int, t reflect.Type, at []int) {
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
 		if !f.IsExported() {
 			continue
 		}
+		path := append(at[:len(at):len(at)], i)
 		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
 		switch {
 		case name == "-":
 		case f.Anonymous && name == "" || strings.Contains(opts, "inline"):
-			for k, fv := range jsonFields(reflect.Indirect(v.Field(i))) {
-				fields[k] = fv
-			}
+			addJSONFields(fields, indirectType(f.Type), path)
 		case name == "":
-			fields[f.Name] = v.Field(i)
+			fields[f.Name] = path
 		default:
-			fields[name] = v.Field(i)
+			fields[name] = path
 		}
 	}
-	return fields
+}
+
+func indirectType(t reflect.Type) reflect.Type {
+	if t.Kind() == reflect.Pointer {
+		return t.Elem()
+	}
+	return t
 }
 
 // fileAnnotations are where kpt and kustomize remember an item's file: a generated item

@@ -1,6 +1,8 @@
 package krm
 
 import (
+	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -55,6 +57,23 @@ spec:
           runAsUser: 65534
           readOnlyRootFilesystem: true
 `, node.MustString())
+}
+
+// TestFromObjectWritesWhatParsingItsJSONWrote: FromObject's items are written byte for
+// byte as when it had yaml.Parse read its JSON.
+func TestFromObjectWritesWhatParsingItsJSONWrote(t *testing.T) {
+	for i, v := range fromJSONValues {
+		data, err := json.Marshal(v)
+		require.NoError(t, err)
+		want, err := yaml.Parse(string(data))
+		require.NoError(t, err)
+		prune(want.YNode(), reflect.ValueOf(v))
+		toBlockStyle(want.YNode())
+		apiVersionFirst(want.YNode())
+		got, err := FromObject(v)
+		require.NoError(t, err)
+		require.Equal(t, want.MustString(), got.MustString(), "%d %T", i, v)
+	}
 }
 
 func TestReplaceGeneratedKeepsPositionAndReplacesEarlierOutput(t *testing.T) {
