@@ -46,7 +46,7 @@ func Decode(node *yaml.RNode, kind string, cfg Config) field.ErrorList {
 	if len(errs) > 0 {
 		return errs
 	}
-	data, err := node.MarshalJSON()
+	data, err := configJSON(node)
 	if err != nil {
 		return field.ErrorList{field.Invalid(field.NewPath(""), nil, err.Error())}
 	}
@@ -62,6 +62,16 @@ func Decode(node *yaml.RNode, kind string, cfg Config) field.ErrorList {
 	}
 	cfg.Default()
 	return cfg.Validate()
+}
+
+// configJSON is node.MarshalJSON() without its round trip through YAML text (encode,
+// then parse), which allocated more than most configs' strict decoding.
+func configJSON(node *yaml.RNode) ([]byte, error) {
+	m := map[string]any{}
+	if err := node.YNode().Decode(&m); err != nil {
+		return nil, err
+	}
+	return json.Marshal(m)
 }
 
 // decodeError names the field whose value has the wrong type.
@@ -91,6 +101,13 @@ func jsonType(t reflect.Type) string {
 		return "a mapping"
 	}
 }
+
+// lowerHex are the digits of a git commit SHA as git writes it.
+const lowerHex = "0123456789abcdef"
+
+// consistsOf tells whether every byte of s is one of chars; the checks of names use it
+// instead of regexps, which every start of a function would compile.
+func consistsOf(s, chars string) bool { return strings.Trim(s, chars) == "" }
 
 func strictError(err error) *field.Error {
 	var fe sigsjson.FieldError

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/url"
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -374,16 +373,19 @@ func (g *InitChainGitClone) validate(p *field.Path) field.ErrorList {
 	case g.Revision == "":
 		errs = append(errs, field.Required(p.Child("revision"),
 			"pin the commit to check out: a full commit SHA (reproducible), or a tag or branch name"))
-	case !gitRevision.MatchString(g.Revision) || strings.Contains(g.Revision, ".."):
+	case !isGitRevision(g.Revision) || strings.Contains(g.Revision, ".."):
 		errs = append(errs, field.Invalid(p.Child("revision"), g.Revision,
 			"must be a commit SHA, or a tag or branch name (letters, digits, '/', '.', '_', '-', not starting with '-')"))
 	}
 	return errs
 }
 
-// gitRevision is a commit SHA, tag or branch name: a subset of git check-ref-format that
-// no shell or git option parser reads as anything but a name.
-var gitRevision = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_./-]*$`)
+// isGitRevision tells a commit SHA, tag or branch name: a subset of git check-ref-format
+// that no shell or git option parser reads as anything but a name.
+func isGitRevision(rev string) bool {
+	const start = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"
+	return rev != "" && strings.IndexByte(start, rev[0]) >= 0 && consistsOf(rev, start+"./-")
+}
 
 // credentialParameters are query parameters that carry credentials, e.g. GitLab's
 // private_token or a signed URL's signature.

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"maps"
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -200,18 +199,16 @@ func (c *KanikoJob) Validate() field.ErrorList {
 	return errs
 }
 
-var revisionPattern = regexp.MustCompile(`^[0-9a-fA-F]{7,40}$`)
-
 // RevisionRule is what a revision must be.
 const RevisionRule = "a revision is a git commit SHA: 7 to 40 hex characters"
 
 // IsRevision tells whether rev is a git commit SHA, full or abbreviated.
-func IsRevision(rev string) bool { return revisionPattern.MatchString(rev) }
-
-var fullCommitPattern = regexp.MustCompile(`^[0-9a-f]{40}$`)
+func IsRevision(rev string) bool {
+	return len(rev) >= 7 && len(rev) <= 40 && consistsOf(rev, lowerHex+"ABCDEF")
+}
 
 // IsFullCommit tells whether s is a full git commit SHA, which kaniko can check out.
-func IsFullCommit(s string) bool { return fullCommitPattern.MatchString(s) }
+func IsFullCommit(s string) bool { return len(s) == 40 && consistsOf(s, lowerHex) }
 
 // Build-context schemes kaniko reads that a Job can use.
 const (

@@ -2,8 +2,8 @@ package fnconfigs
 
 import (
 	"math"
-	"regexp"
 	"slices"
+	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -85,8 +85,12 @@ var (
 	SupplementalGroupPolicies = []string{"Merge", "Strict"}
 )
 
-// posixName is the name pattern of shadow-utils' groupadd and useradd.
-var posixName = regexp.MustCompile(`^[a-z_][a-z0-9_-]{0,31}$`)
+// isPOSIXName tells a name that shadow-utils' groupadd and useradd accept.
+func isPOSIXName(name string) bool {
+	const start = "abcdefghijklmnopqrstuvwxyz_"
+	return name != "" && len(name) <= 32 && strings.IndexByte(start, name[0]) >= 0 &&
+		consistsOf(name, start+"0123456789-")
+}
 
 // Default sets profile: none and runAsNonRoot: true when runAsUser is above 0 (not with
 // groupSetup, whose containers start as root).
@@ -190,7 +194,7 @@ func (s *SetRunAsSpec) validateGroupSetup(spec *field.Path) field.ErrorList {
 		name string
 		path *field.Path
 	}{{s.GroupSetup.Group, p.Child("group")}, {s.GroupSetup.User, p.Child("user")}} {
-		if !posixName.MatchString(n.name) {
+		if !isPOSIXName(n.name) {
 			errs = append(errs, field.Invalid(n.path, n.name,
 				"must be a POSIX user or group name: a lowercase letter or '_', then up to 31 lowercase letters, digits, '_' or '-'"))
 		}

@@ -6,7 +6,7 @@ package initchain
 import (
 	_ "embed"
 	"fmt"
-	"regexp"
+	"strings"
 
 	"github.com/unbake/unbake/fnconfigs"
 	"github.com/unbake/unbake/functions/krm"
@@ -23,25 +23,24 @@ var Function = krm.New("add-init-chain", "InitChain",
 	help, func() *fnconfigs.InitChain { return &fnconfigs.InitChain{} }, transform)
 
 func transform(cfg *fnconfigs.InitChain, rl *krm.ResourceList) error {
+	warnMovingRevisions(cfg, rl)
+	targets := workload.Select(rl, cfg.Spec.Targets, "spec.selector")
+	others := unpicked(rl.Items, targets)
+	if len(targets) == 0 && len(others) == 0 {
+		return nil // building the chain would be most of the run's work
+	}
 	c, err := newChain(cfg)
 	if err != nil {
 		return err
 	}
-	warnMovingRevisions(cfg, rl)
-	picked := map[*yaml.RNode]bool{}
-	for _, w := range workload.Select(rl, cfg.Spec.Targets, "spec.selector") {
-		picked[w.Item] = true
+	for _, w := range targets {
 		a := newApplication(c, rl.FunctionConfig, w)
 		if err := a.apply(); err != nil {
 			return err
 		}
 		rl.Results = append(rl.Results, a.results...)
 	}
-	for _, item := range rl.Items {
-		w, ok := workload.Of(item)
-		if !ok || picked[item] || krm.Reserved(item) {
-			continue
-		}
+	for _, w := range others {
 		a := newApplication(c, rl.FunctionConfig, w)
 		if err := a.release(); err != nil {
 			return err
@@ -51,14 +50,31 @@ func transform(cfg *fnconfigs.InitChain, rl *krm.ResourceList) error {
 	return nil
 }
 
-// commitSHA is a full SHA-1 or SHA-256 commit name.
-var commitSHA = regexp.MustCompile(`^([0-9a-f]{40}|[0-9a-f]{64})$`)
+// unpicked are the workloads among items that are not targets, in list order.
+func unpicked(items []*yaml.RNode, targets []workload.Workload) []workload.Workload {
+	picked := map[*yaml.RNode]bool{}
+	for _, w := range targets {
+		picked[w.Item] = true
+	}
+	var others []workload.Workload
+	for _, item := range items {
+		if w, ok := workload.Of(item); ok && !picked[item] && !krm.Reserved(item) {
+			others = append(others, w)
+		}
+	}
+	return others
+}
+
+// isCommitSHA tells a full SHA-1 or SHA-256 commit name.
+func isCommitSHA(rev string) bool {
+	return (len(rev) == 40 || len(rev) == 64) && strings.Trim(rev, "0123456789abcdef") == ""
+}
 
 // warnMovingRevisions warns about revisions that are names: every start of a pod
 // fetches what the name points to then, so pods of one workload can run different code.
 func warnMovingRevisions(cfg *fnconfigs.InitChain, rl *krm.ResourceList) {
 	for i, s := range cfg.Spec.Steps {
-		if s.GitClone == nil || commitSHA.MatchString(s.GitClone.Revision) {
+		if s.GitClone == nil || isCommitSHA(s.GitClone.Revision) {
 			continue
 		}
 		rl.Results = append(rl.Results, krm.Warning(rl.FunctionConfig, fmt.Sprintf("spec.steps[%d].gitClone.revision", i),

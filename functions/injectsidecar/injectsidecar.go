@@ -21,6 +21,10 @@ var Function = krm.New("inject-sidecar", "InjectSidecar",
 	help, func() *fnconfigs.InjectSidecar { return &fnconfigs.InjectSidecar{} }, transform)
 
 func transform(cfg *fnconfigs.InjectSidecar, rl *krm.ResourceList) error {
+	targets := workload.Select(rl, cfg.Spec.Targets, "spec.selector")
+	if len(targets) == 0 {
+		return nil // hashing the sidecars would be most of the run's work
+	}
 	containers, volumes, err := parts(cfg, rl.FunctionConfig)
 	if err != nil {
 		return err
@@ -29,7 +33,7 @@ func transform(cfg *fnconfigs.InjectSidecar, rl *krm.ResourceList) error {
 	if cfg.Spec.ExposePort != "" {
 		services = indexServices(rl.Items)
 	}
-	for _, w := range workload.Select(rl, cfg.Spec.Targets, "spec.selector") {
+	for _, w := range targets {
 		in := &injection{cfg: cfg, w: w, containers: containers, volumes: volumes}
 		changed, err := in.inject()
 		if err != nil {

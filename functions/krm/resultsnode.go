@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
@@ -101,7 +102,7 @@ func stringNode(s string) *yaml.Node {
 		n.Tag, n.Value = "!!binary", base64.StdEncoding.EncodeToString([]byte(s))
 	case strings.Contains(s, "\n"):
 		n.Style = yaml.LiteralStyle
-	case yaml1_1Bools[s] || base60Number.MatchString(s):
+	case yaml1_1Bools[s] || base60Number().MatchString(s):
 		n.Style = yaml.DoubleQuotedStyle
 	}
 	return n
@@ -111,4 +112,7 @@ var yaml1_1Bools = map[string]bool{"y": true, "Y": true, "yes": true, "Yes": tru
 	"on": true, "On": true, "ON": true, "n": true, "N": true, "no": true, "No": true, "NO": true,
 	"off": true, "Off": true, "OFF": true}
 
-var base60Number = regexp.MustCompile(`^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$`)
+// base60Number is compiled when a result is first written, not at every start.
+var base60Number = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$`)
+})
