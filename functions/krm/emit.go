@@ -57,7 +57,7 @@ func (e *emitter) value(v *yaml.Node, col int) bool {
 		return true
 	case v.Kind == yaml.ScalarNode || inFlow(v):
 		e.buf = append(e.buf, ' ')
-		return e.inline(v) && e.newline()
+		return e.endOfLine(v)
 	case !plainCollection(v):
 		return false
 	case v.Kind == yaml.MappingNode:
@@ -79,7 +79,7 @@ func (e *emitter) sequenceBody(n *yaml.Node, col int, inline bool) bool {
 		case asLiteral(c):
 			e.literal(c.Value, col+2)
 		case c.Kind == yaml.ScalarNode || inFlow(c):
-			if !e.inline(c) || !e.newline() {
+			if !e.endOfLine(c) {
 				return false
 			}
 		case !plainCollection(c):
@@ -93,6 +93,38 @@ func (e *emitter) sequenceBody(n *yaml.Node, col int, inline bool) bool {
 				return false
 			}
 		default:
+			return false
+		}
+	}
+	return true
+}
+
+// endOfLine writes a node that ends its line in block context: a scalar with its line
+// comment, if it has one, after it, or a collection in flow style.
+func (e *emitter) endOfLine(n *yaml.Node) bool {
+	if n.LineComment == "" || n.Kind != yaml.ScalarNode {
+		return e.inline(n) && e.newline()
+	}
+	if n.HeadComment != "" || n.FootComment != "" || !oneLineComment(n.LineComment) {
+		return false
+	}
+	bare := *n
+	bare.LineComment = ""
+	if !e.scalar(&bare, false) {
+		return false
+	}
+	e.buf = append(e.buf, ' ')
+	e.buf = append(e.buf, n.LineComment...)
+	return e.newline()
+}
+
+// oneLineComment is a comment the encoder writes as it is: "#" and printable ASCII.
+func oneLineComment(c string) bool {
+	if c[0] != '#' {
+		return false
+	}
+	for i := 0; i < len(c); i++ {
+		if c[i] < 0x20 || c[i] > 0x7e {
 			return false
 		}
 	}
@@ -151,8 +183,14 @@ func (e *emitter) scalar(n *yaml.Node, inFlow bool) bool {
 	}
 	switch n.Tag {
 	case yaml.NodeTagString, "":
-		if n.Tag != "" && readsAsOtherType(v) {
-			return e.quoted(v, '"') // the encoder quotes strings that would read back as another type
+		if n.Tag != "" {
+			tag, ok := impliedTag(v)
+			if !ok {
+				return false
+			}
+			if tag != yaml.NodeTagString {
+				return e.quoted(v, '"') // the encoder quotes strings that would read back as another type
+			}
 		}
 		if !plainString(v, inFlow) {
 			return false
@@ -302,7 +340,7 @@ func plainString(v string, inFlow bool) bool {
 	case isLetter(c) || c == '/' || c == '_':
 	case c == '.' && len(v) > 1 && isLetter(v[1]):
 	case c == '-' && len(v) > 1 && (isLetter(v[1]) || v[1] == '-') && !strings.HasPrefix(v, "---"):
-	case c >= '0' && c <= '9' && !numeric(v):
+	case c >= '0' && c <= '9':
 	default:
 		return false
 	}
@@ -327,16 +365,12 @@ func plainString(v string, inFlow bool) bool {
 	return true
 }
 
-// numeric tells whether v, starting with a digit, could be read as a number or a
-// timestamp: unless it holds a letter no number or timestamp has (as 100m and 128Mi do),
-// the encoder is left to decide.
-func numeric(v string) bool {
-	for i := 0; i < len(v); i++ {
-		if c := v[i]; isLetter(c) && !strings.ContainsRune("aAbBcCdDeEfFoOxXtTzZ", rune(c)) {
-			return false
-		}
+// impliedTag is the tag v, written plain, is read back with.
+func impliedTag(v string) (string, bool) {
+	if readsAsOtherType(v) {
+		return "", true
 	}
-	return true
+	return plainTag(v)
 }
 
 // readsAsOtherType tells whether v, written plain, would be read back as a boolean, null

@@ -159,8 +159,9 @@ func testEmitterOnArguments(t *testing.T) {
 		{"-c", true, true}, {"--port=8080", true, true}, {"--", true, true}, {"-e", true, true},
 		{"-Inf", true, true}, {"--a=b#c", true, true}, {"", true, false}, {"~", true, false},
 		{"-", false, false}, {"- x", false, false}, {"---", false, false}, {"---a", false, false},
-		{"-1", false, false}, {"-.5", false, false}, {"-.inf", false, false}, {"-0x1", false, false},
-		{"-_1", false, false}, {"-a: b", false, false},
+		{"-1", true, false}, {"-.5", true, false}, {"-.inf", true, false}, {"-0x1", true, false},
+		{"-_1", true, false}, {"-a: b", false, false}, {"6178b4f4bbdf5a95", true, true},
+		{"2001-12-14", true, true}, {"0755", true, true}, {"1e3", true, true}, {"12", true, true},
 	} {
 		for _, tag := range []string{yaml.NodeTagString, ""} {
 			var doc yaml.Node
@@ -184,6 +185,7 @@ func FuzzEmitter(f *testing.F) {
 	f.Add([]byte("command:\n- sh\n- -c\n- |\n  set -eu\n\n  exec \"$0\"\n- |-\n    lead\n  x\n- |+\n  keep\n\n\nk:\n  v: |2\n\n     b\n  w: \"a\\nb\"\n  p: x\n\n    y\n"))
 	f.Add([]byte("data:\n  a: \"\\nx\\n\\n\"\n  b: \"\\tc\\t\\nd \\ne\"\n  c: \"\\u00e9\\u2028\\x85\\r\\n\\ufeff\"\n  d: ['p\n\n  q', \"r\\n\"]\n"))
 	f.Add([]byte("args:\n- \"\"\n- ''\n- -x\n- --y=1\n- [\"\", -z, ~]\nenv:\n- name: E\n  value: \"\"\n"))
+	f.Add([]byte("metadata:\n  annotations:\n    owner: team-3 # who to ask\nitems:\n- key: start.sh\n  mode: 493 # 0755\n- 'x' #q\n- \"y\"   #\n- [a] # f\n- z #  two  spaces \nk: |  # c\n  v\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var doc yaml.Node
 		if yaml.Unmarshal(data, &doc) != nil {
