@@ -192,8 +192,13 @@ func (e *emitter) scalar(n *yaml.Node, inFlow bool) bool {
 				return e.quoted(v, '"') // the encoder quotes strings that would read back as another type
 			}
 		}
-		if !plainString(v, inFlow) {
+		plain, ok := plainStyle(v, inFlow)
+		if !ok {
 			return false
+		}
+		if !plain {
+			e.singleQuoted(v)
+			return true
 		}
 	case yaml.NodeTagInt:
 		if !decimal(v) {
@@ -239,6 +244,18 @@ func (e *emitter) literal(v string, col int) {
 		e.buf = append(e.buf, '\n')
 		v = rest
 	}
+}
+
+// singleQuoted writes printable ASCII v in single quotes, doubling the quotes in it.
+func (e *emitter) singleQuoted(v string) {
+	e.buf = append(e.buf, '\'')
+	for i := 0; i < len(v); i++ {
+		if v[i] == '\'' {
+			e.buf = append(e.buf, '\'')
+		}
+		e.buf = append(e.buf, v[i])
+	}
+	e.buf = append(e.buf, '\'')
 }
 
 func (e *emitter) quoted(v string, quote byte) bool {
@@ -328,41 +345,49 @@ func hasComments(n *yaml.Node) bool {
 	return n.HeadComment != "" || n.LineComment != "" || n.FootComment != ""
 }
 
-// plainString tells whether the encoder writes v unquoted: printable ASCII on one line,
-// starting with a letter, '/' or '_' (or '.' and a letter, '-' and a letter or '-' as
-// options do, or a digit when it cannot be a number), without ": " or " #", nor, in flow
-// style, ':' and the flow indicators.
-func plainString(v string, inFlow bool) bool {
-	if v == "" || v[len(v)-1] == ' ' || v[len(v)-1] == ':' {
-		return false
+// plainStyle tells how the encoder writes v when the style is its to choose: plain,
+// or single-quoted where plain would read as structure. ok is false for what the
+// emitter leaves to the encoder: the empty string and anything but printable ASCII.
+func plainStyle(v string, inFlow bool) (plain, ok bool) {
+	if v == "" {
+		return false, false
 	}
-	switch c := v[0]; {
-	case isLetter(c) || c == '/' || c == '_':
-	case c == '.' && len(v) > 1 && isLetter(v[1]):
-	case c == '-' && len(v) > 1 && (isLetter(v[1]) || v[1] == '-') && !strings.HasPrefix(v, "---"):
-	case c >= '0' && c <= '9':
-	default:
-		return false
-	}
-	for i := 1; i < len(v); i++ {
-		switch c := v[i]; {
-		case c < 0x20 || c > 0x7e:
-			return false
-		case c == ':':
-			if inFlow || v[i+1] == ' ' {
-				return false
-			}
-		case c == '#':
-			if v[i-1] == ' ' {
-				return false
-			}
-		case c == ',' || c == '?' || c == '[' || c == ']' || c == '{' || c == '}':
-			if inFlow {
-				return false
-			}
+	for i := 0; i < len(v); i++ {
+		if v[i] < 0x20 || v[i] > 0x7e {
+			return false, false
 		}
 	}
-	return true
+	return v[0] != ' ' && v[len(v)-1] != ' ' && !indicated(v, inFlow), true
+}
+
+// indicated tells, as the encoder's scalar analysis does, whether v holds indicators
+// that forbid writing it plain in block context (or, inFlow, in a flow collection).
+func indicated(v string, inFlow bool) bool {
+	if strings.HasPrefix(v, "---") || strings.HasPrefix(v, "...") {
+		return true
+	}
+	for i := 0; i < len(v); i++ {
+		spaceAfter := i+1 == len(v) || v[i+1] == ' '
+		var flow, block bool
+		switch c := v[i]; {
+		case i == 0 && strings.IndexByte("#,[]{}&*!|>'\"%@`", c) >= 0:
+			flow, block = true, true
+		case i == 0 && (c == '?' || c == ':'):
+			flow, block = true, spaceAfter
+		case i == 0 && c == '-':
+			flow, block = spaceAfter, spaceAfter
+		case i > 0 && strings.IndexByte(",?[]{}", c) >= 0:
+			flow = true
+		case i > 0 && c == ':':
+			flow, block = true, spaceAfter
+		case i > 0 && c == '#':
+			flow, block = v[i-1] == ' ', v[i-1] == ' '
+		}
+		if block || inFlow && flow {
+			return true
+		}
+	}
+	return false
 }
 
 // impliedTag is the tag v, written plain, is read back with.

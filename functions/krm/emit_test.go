@@ -157,10 +157,10 @@ func testEmitterOnArguments(t *testing.T) {
 		tagged, untagged bool // taken
 	}{
 		{"-c", true, true}, {"--port=8080", true, true}, {"--", true, true}, {"-e", true, true},
-		{"-Inf", true, true}, {"--a=b#c", true, true}, {"", true, false}, {"~", true, false},
-		{"-", false, false}, {"- x", false, false}, {"---", false, false}, {"---a", false, false},
-		{"-1", true, false}, {"-.5", true, false}, {"-.inf", true, false}, {"-0x1", true, false},
-		{"-_1", true, false}, {"-a: b", false, false}, {"6178b4f4bbdf5a95", true, true},
+		{"-Inf", true, true}, {"--a=b#c", true, true}, {"", true, false}, {"~", true, true},
+		{"-", false, true}, {"- x", false, true}, {"---", false, true}, {"---a", true, true},
+		{"-1", true, true}, {"-.5", true, true}, {"-.inf", true, true}, {"-0x1", true, true},
+		{"-_1", true, true}, {"-a: b", true, true}, {"it's: here", true, true}, {" lead", true, true}, {"6178b4f4bbdf5a95", true, true},
 		{"2001-12-14", true, true}, {"0755", true, true}, {"1e3", true, true}, {"12", true, true},
 	} {
 		for _, tag := range []string{yaml.NodeTagString, ""} {
