@@ -18,12 +18,15 @@ import (
 )
 
 func main() {
-	fnName := flag.String("fn", "inject-sidecar", "function to run")
+	fnName := flag.String("fn", "inject-sidecar", "function to run (run: the Pipeline of every step)")
 	in := flag.String("in", "", "ResourceList file (default: a generated list)")
 	n := flag.Int("n", 10000, "items of the generated list")
 	out := flag.String("cpuprofile", "cpu.pprof", "profile file")
 	flag.Parse()
 	fn, ok := pipeline.Lookup(*fnName)
+	if *fnName == pipeline.Run.Name {
+		fn, ok = pipeline.Run, true
+	}
 	if !ok {
 		fmt.Fprintln(os.Stderr, "no function", *fnName)
 		os.Exit(2)
@@ -51,5 +54,9 @@ func input(path string, n int, fn string) (io.Reader, error) {
 	if path != "" {
 		return os.Open(path)
 	}
-	return bytes.NewReader(gen.List(n, configs.For(fn))), nil
+	config := configs.Pipeline()
+	if fn != pipeline.Run.Name {
+		config = configs.For(fn)
+	}
+	return bytes.NewReader(gen.List(n, config)), nil
 }
