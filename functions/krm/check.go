@@ -15,10 +15,10 @@ func checkItem(i int, item *yaml.RNode) error {
 	if err := CheckShape(item); err != nil {
 		return fmt.Errorf("items[%d] (line %d): %w", i, n.Line, err)
 	}
-	if scalarAt(n, "apiVersion") == "" || scalarAt(n, "kind") == "" {
+	if ScalarAt(n, "apiVersion") == "" || ScalarAt(n, "kind") == "" {
 		return fmt.Errorf("items[%d] (line %d): every resource needs apiVersion and kind", i, n.Line)
 	}
-	if scalarAt(n, "metadata", "name") == "" && scalarAt(n, "metadata", "generateName") == "" {
+	if ScalarAt(n, "metadata", "name") == "" && ScalarAt(n, "metadata", "generateName") == "" {
 		return fmt.Errorf("items[%d] (%s, line %d): every resource needs metadata.name", i, item.GetKind(), n.Line)
 	}
 	if err := duplicateKey(n); err != nil {
@@ -27,9 +27,9 @@ func checkItem(i int, item *yaml.RNode) error {
 	return nil
 }
 
-// scalarAt is the value of the scalar at keys, or "".
-func scalarAt(n *yaml.Node, keys ...string) string {
-	if v := lookup(n, keys...); v != nil && v.Kind == yaml.ScalarNode {
+// ScalarAt is the value of the scalar at keys, or "".
+func ScalarAt(n *yaml.Node, keys ...string) string {
+	if v := Lookup(n, keys...); v != nil && v.Kind == yaml.ScalarNode {
 		return v.Value
 	}
 	return ""
@@ -39,7 +39,7 @@ func scalarAt(n *yaml.Node, keys ...string) string {
 // readers of metadata (kyaml's among them) assume it.
 func CheckShape(item *yaml.RNode) error {
 	for _, f := range shapes {
-		node := lookup(item.YNode(), f.path...)
+		node := Lookup(item.YNode(), f.path...)
 		if node == nil || node.Tag == yaml.NodeTagNull {
 			continue
 		}
@@ -71,8 +71,9 @@ var shapes = []struct {
 	{[]string{"metadata", "annotations"}, yaml.MappingNode},
 }
 
-// lookup follows keys through mappings (aliases resolved), or returns nil.
-func lookup(n *yaml.Node, keys ...string) *yaml.Node {
+// Lookup follows keys through mappings (aliases resolved), or returns nil: the node at a
+// path without kyaml's filters, which allocate on every call.
+func Lookup(n *yaml.Node, keys ...string) *yaml.Node {
 	for _, key := range keys {
 		for n.Kind == yaml.AliasNode && n.Alias != nil {
 			n = n.Alias

@@ -51,7 +51,7 @@ func parseItem(i int, t itemText) (*yaml.RNode, error) {
 	if len(doc.Content) != 1 {
 		return nil, errNotOneItem
 	}
-	seq := lookup(doc.Content[0], "items")
+	seq := Lookup(doc.Content[0], "items")
 	if seq == nil || seq.Kind != yaml.SequenceNode || len(seq.Content) != 1 {
 		return nil, errNotOneItem
 	}

@@ -7,8 +7,6 @@ const localConfigAnnotation = "config.kubernetes.io/local-config"
 // Reserved tells the items no function may change: kpt's Kptfile and local-config items
 // (function configs, kustomizations) that kpt passes along with the package.
 func Reserved(item *yaml.RNode) bool {
-	if item.GetKind() == "Kptfile" {
-		return true
-	}
-	return item.GetAnnotations(localConfigAnnotation)[localConfigAnnotation] == "true"
+	n := item.YNode()
+	return ScalarAt(n, "kind") == "Kptfile" || ScalarAt(n, "metadata", "annotations", localConfigAnnotation) == "true"
 }

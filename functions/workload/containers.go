@@ -3,6 +3,7 @@ package workload
 import (
 	"fmt"
 
+	"github.com/unbake/unbake/functions/krm"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -21,7 +22,7 @@ type Container struct {
 }
 
 // Name is the container's name.
-func (c Container) Name() string { return yaml.GetValue(field(c.Node, "name")) }
+func (c Container) Name() string { return krm.ScalarAt(c.Node.YNode(), "name") }
 
 // Field is the container's path relative to the pod template.
 func (c Container) Field() string { return fmt.Sprintf("spec.%s[%d]", c.List, c.Index) }
@@ -37,20 +38,19 @@ type Port struct {
 
 // Ports lists the container's declared ports; the protocol defaults to TCP as in the API.
 func (c Container) Ports() []Port {
-	list := c.Node.Field("ports")
-	if list == nil || list.Value.YNode().Kind != yaml.SequenceNode {
+	list := krm.Lookup(c.Node.YNode(), "ports")
+	if list == nil || list.Kind != yaml.SequenceNode {
 		return nil
 	}
 	var ports []Port
-	for i, p := range list.Value.Content() {
-		port := yaml.NewRNode(p)
-		protocol := yaml.GetValue(field(port, "protocol"))
+	for i, port := range list.Content {
+		protocol := krm.ScalarAt(port, "protocol")
 		if protocol == "" {
 			protocol = "TCP"
 		}
 		ports = append(ports, Port{
-			Name:     yaml.GetValue(field(port, "name")),
-			Number:   yaml.GetValue(field(port, "containerPort")),
+			Name:     krm.ScalarAt(port, "name"),
+			Number:   krm.ScalarAt(port, "containerPort"),
 			Protocol: protocol,
 			Field:    fmt.Sprintf("%s.ports[%d]", c.Field(), i),
 		})
@@ -58,22 +58,15 @@ func (c Container) Ports() []Port {
 	return ports
 }
 
-func field(n *yaml.RNode, name string) *yaml.RNode {
-	if f := n.Field(name); f != nil {
-		return f.Value
-	}
-	return nil
-}
-
 // Containers lists the pod's init containers, then its app containers, in spec order.
 func (w Workload) Containers() []Container {
 	var all []Container
 	for _, list := range []string{InitContainers, AppContainers} {
-		seq, err := w.Template.Pipe(yaml.Lookup("spec", list))
-		if err != nil || seq == nil || seq.YNode().Kind != yaml.SequenceNode {
+		seq := krm.Lookup(w.Template.YNode(), "spec", list)
+		if seq == nil || seq.Kind != yaml.SequenceNode {
 			continue
 		}
-		for i, n := range seq.Content() {
+		for i, n := range seq.Content {
 			if n.Kind == yaml.MappingNode {
 				all = append(all, Container{Node: yaml.NewRNode(n), List: list, Index: i})
 			}
@@ -85,12 +78,12 @@ func (w Workload) Containers() []Container {
 // VolumeNames lists the names of the pod's volumes.
 func (w Workload) VolumeNames() map[string]bool {
 	names := map[string]bool{}
-	seq, err := w.Template.Pipe(yaml.Lookup("spec", "volumes"))
-	if err != nil || seq == nil {
+	seq := krm.Lookup(w.Template.YNode(), "spec", "volumes")
+	if seq == nil {
 		return names
 	}
-	for _, n := range seq.Content() {
-		names[yaml.GetValue(field(yaml.NewRNode(n), "name"))] = true
+	for _, n := range seq.Content {
+		names[krm.ScalarAt(n, "name")] = true
 	}
 	return names
 }

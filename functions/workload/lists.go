@@ -1,15 +1,18 @@
 package workload
 
-import "sigs.k8s.io/kustomize/kyaml/yaml"
+import (
+	"github.com/unbake/unbake/functions/krm"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
 
 // Entries lists the entries of the list at path under parent (nil when there is none).
 func Entries(parent *yaml.RNode, path ...string) []*yaml.RNode {
-	list, err := parent.Pipe(yaml.Lookup(path...))
-	if err != nil || list == nil || list.YNode().Kind != yaml.SequenceNode {
+	list := krm.Lookup(parent.YNode(), path...)
+	if list == nil || list.Kind != yaml.SequenceNode {
 		return nil
 	}
-	nodes := make([]*yaml.RNode, len(list.Content()))
-	for i, n := range list.Content() {
+	nodes := make([]*yaml.RNode, len(list.Content))
+	for i, n := range list.Content {
 		nodes[i] = yaml.NewRNode(n)
 	}
 	return nodes
@@ -19,7 +22,7 @@ func Entries(parent *yaml.RNode, path ...string) []*yaml.RNode {
 // (containers, volumes, mounts: the API names them), or -1.
 func IndexNamed(parent *yaml.RNode, name string, path ...string) int {
 	for i, n := range Entries(parent, path...) {
-		if yaml.GetValue(field(n, "name")) == name {
+		if krm.ScalarAt(n.YNode(), "name") == name {
 			return i
 		}
 	}

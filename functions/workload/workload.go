@@ -44,10 +44,11 @@ func Of(item *yaml.RNode) (Workload, bool) {
 	}
 	template := item
 	if where.path != nil {
-		var err error
-		if template, err = item.Pipe(yaml.Lookup(where.path...)); err != nil || template == nil {
+		n := krm.Lookup(item.YNode(), where.path...)
+		if n == nil {
 			return Workload{}, false
 		}
+		template = yaml.NewRNode(n)
 	}
 	// A template of another shape is not one the API server would take: left alone.
 	if !podShaped(template) {
@@ -63,24 +64,24 @@ func podShaped(template *yaml.RNode) bool {
 	if template.YNode().Kind != yaml.MappingNode || krm.CheckShape(template) != nil {
 		return false
 	}
-	spec := template.Field("spec")
+	spec := krm.Lookup(template.YNode(), "spec")
 	if spec == nil {
 		return true
 	}
-	if spec.Value.YNode().Kind != yaml.MappingNode {
+	if spec.Kind != yaml.MappingNode {
 		return false
 	}
 	for _, list := range []string{InitContainers, AppContainers, "volumes"} {
-		f := spec.Value.Field(list)
-		if f == nil || yaml.IsMissingOrNull(f.Value) {
+		entries := krm.Lookup(spec, list)
+		if isMissingOrNull(entries) {
 			continue
 		}
-		if !namedMappings(f.Value) {
+		if !namedMappings(entries) {
 			return false
 		}
-		for _, n := range f.Value.Content() {
-			mounts := yaml.NewRNode(n).Field("volumeMounts")
-			if list != "volumes" && mounts != nil && !yaml.IsMissingOrNull(mounts.Value) && !namedMappings(mounts.Value) {
+		for _, n := range entries.Content {
+			mounts := krm.Lookup(n, "volumeMounts")
+			if list != "volumes" && !isMissingOrNull(mounts) && !namedMappings(mounts) {
 				return false
 			}
 		}
@@ -88,18 +89,19 @@ func podShaped(template *yaml.RNode) bool {
 	return true
 }
 
+func isMissingOrNull(n *yaml.Node) bool { return n == nil || n.Tag == yaml.NodeTagNull }
+
 // namedMappings tells a list whose entries are mappings with a name, as the API requires
 // of containers, volumes and volume mounts.
-func namedMappings(list *yaml.RNode) bool {
-	if list.YNode().Kind != yaml.SequenceNode {
+func namedMappings(list *yaml.Node) bool {
+	if list.Kind != yaml.SequenceNode {
 		return false
 	}
-	for _, n := range list.Content() {
+	for _, n := range list.Content {
 		if n.Kind != yaml.MappingNode {
 			return false
 		}
-		name := yaml.NewRNode(n).Field("name")
-		if name == nil || name.Value.YNode().Kind != yaml.ScalarNode {
+		if name := krm.Lookup(n, "name"); name == nil || name.Kind != yaml.ScalarNode {
 			return false
 		}
 	}
