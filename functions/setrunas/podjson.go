@@ -146,16 +146,17 @@ func tagOf(n *yaml.Node) string {
 	return n.Tag
 }
 
-// plainTag resolves an untagged plain scalar (kyaml builds them) that starts with a
-// letter: only the boolean and null words are not strings. Others are left to the decoder.
+// plainTag resolves an untagged plain scalar (kyaml builds them: NewListRNode's items, say)
+// as the decoder does: a boolean or null word, or else a string, unless it starts like a
+// number (+ - . or a digit), which is left to the decoder.
 func plainTag(v string) string {
 	switch v {
 	case "true", "True", "TRUE", "false", "False", "FALSE":
 		return yaml.NodeTagBool
-	case "null", "Null", "NULL":
+	case "~", "null", "Null", "NULL":
 		return yaml.NodeTagNull
 	}
-	if v != "" && 'a' <= v[0]|0x20 && v[0]|0x20 <= 'z' {
+	if v != "" && !strings.ContainsRune("+-.0123456789", rune(v[0])) {
 		return yaml.NodeTagString
 	}
 	return ""

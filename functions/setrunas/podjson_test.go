@@ -96,7 +96,10 @@ func TestJSONWriterOnBuiltNodes(t *testing.T) {
 		{&yaml.Node{Kind: yaml.ScalarNode, Value: "true"}, true},
 		{&yaml.Node{Kind: yaml.ScalarNode, Value: "Null"}, true},
 		{&yaml.Node{Kind: yaml.ScalarNode, Value: "yes"}, true},
+		{&yaml.Node{Kind: yaml.ScalarNode, Value: "~"}, true},
 		{&yaml.Node{Kind: yaml.ScalarNode, Value: "123"}, false},
+		{&yaml.Node{Kind: yaml.ScalarNode, Value: "-c"}, false},
+		{&yaml.Node{Kind: yaml.ScalarNode, Value: ".5"}, false},
 		{&yaml.Node{Kind: yaml.ScalarNode, Value: ""}, false},
 		{&yaml.Node{Kind: yaml.ScalarNode, Value: "123", Style: yaml.DoubleQuotedStyle}, true},
 		{&yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: "123"}, true},
@@ -108,9 +111,23 @@ func TestJSONWriterOnBuiltNodes(t *testing.T) {
 		{yaml.NewStringRNode("line\nbreak").YNode(), true},
 		{yaml.NewMapRNode(&map[string]string{"type": runtimeDefault}).YNode(), true},
 		{yaml.NewListRNode("ALL", "NET_RAW").YNode(), true},
+		// scripts-to-configmap's command; the emitter quotes what cannot be plain.
+		{yaml.NewListRNode("/usr/local/bin/start.sh", "~/x", "ünï", "#x", "*x", "&x", "!x", "%x", "@x", "`x", "|x", ">x", "'x", `"x`, "[x]", "{x}", ",x", "?", "? x", ":x", ": x", "/a: b", "/a #b", "/x ", "\tx", "/a\nb", "<x", "=").YNode(), true},
 	} {
 		template := mapping("spec", mapping("hostname", tc.value))
 		require.Equal(t, tc.handled, requireAgreement(t, yaml.NewRNode(template)), "%#v", tc.value)
+	}
+}
+
+// TestJSONWriterOnSetField covers a command set as scripts-to-configmap sets it, before
+// set-runas runs in a Pipeline, in block and in flow style.
+func TestJSONWriterOnSetField(t *testing.T) {
+	for _, spec := range []string{"\n  containers:\n  - name: app\n", "{containers: [{name: app}]}"} {
+		template := yaml.MustParse("metadata: {name: p}\nspec: " + spec)
+		container, err := template.Pipe(yaml.Lookup("spec", "containers", "[name=app]"))
+		require.NoError(t, err)
+		require.NoError(t, container.PipeE(yaml.SetField("command", yaml.NewListRNode("/usr/local/bin/start.sh", "{x}", ": x"))))
+		require.True(t, requireAgreement(t, template), spec)
 	}
 }
 
@@ -131,8 +148,20 @@ func FuzzJSONWriter(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if n, err := yaml.Parse(string(data)); err == nil && n.YNode().Kind == yaml.MappingNode {
 			requireAgreement(t, n)
+			untag(n.YNode())
+			requireAgreement(t, n)
 		}
 	})
+}
+
+// untag drops the tags the parser resolved, as kyaml's helpers build scalars without them.
+func untag(n *yaml.Node) {
+	if n.Kind == yaml.ScalarNode && n.Style&yaml.TaggedStyle == 0 {
+		n.Tag = ""
+	}
+	for _, c := range n.Content {
+		untag(c)
+	}
 }
 
 // requireAgreement checks the writer against MarshalJSON on n, and tells whether the
