@@ -3,6 +3,7 @@ package scriptstoconfigmap
 import (
 	"slices"
 
+	"github.com/unbake/unbake/functions/krm"
 	"github.com/unbake/unbake/functions/workload"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -29,18 +30,18 @@ func (a *application) setCommand(targets []workload.Container) error {
 
 // setStrings sets field to values, unless values is empty or the field already has them.
 func setStrings(node *yaml.RNode, field string, values []string) (bool, error) {
-	if len(values) == 0 || slices.Equal(stringsOf(node.Field(field)), values) {
+	if len(values) == 0 || slices.Equal(stringsOf(krm.Lookup(node.YNode(), field)), values) {
 		return false, nil
 	}
 	return true, node.PipeE(yaml.SetField(field, yaml.NewListRNode(values...)))
 }
 
-func stringsOf(f *yaml.MapNode) []string {
-	if f == nil || f.Value.YNode().Kind != yaml.SequenceNode {
+func stringsOf(list *yaml.Node) []string {
+	if list == nil || list.Kind != yaml.SequenceNode {
 		return nil
 	}
 	var values []string
-	for _, n := range f.Value.Content() {
+	for _, n := range list.Content {
 		values = append(values, n.Value)
 	}
 	return values
@@ -52,7 +53,7 @@ func stringsOf(f *yaml.MapNode) []string {
 func (a *application) warnLeftCommand(mounted map[string][]string) {
 	for _, c := range a.w.Containers() {
 		for _, f := range []string{"command", "args"} {
-			for _, arg := range stringsOf(c.Node.Field(f)) {
+			for _, arg := range stringsOf(krm.Lookup(c.Node.YNode(), f)) {
 				if slices.ContainsFunc(mounted[c.Name()], func(p string) bool { return arg == p || within(arg, p) }) {
 					a.warnf(a.w.Field(c.Field()+"."+f),
 						"container %q runs %s, which this config no longer mounts there: set the %s by hand, or remove it to run the image's own",

@@ -4,25 +4,26 @@ import (
 	"path"
 	"slices"
 
+	"github.com/unbake/unbake/functions/krm"
 	"github.com/unbake/unbake/functions/workload"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // setVolume replaces the pod's volume called name by volume, in place, or appends it;
 // a nil volume removes it.
-func setVolume(w workload.Workload, name string, volume *yaml.RNode) error {
-	var entries []*yaml.RNode
+func setVolume(w workload.Workload, name string, volume *yaml.Node, e *edit) error {
+	var entries []*yaml.Node
 	if volume != nil {
 		entries = append(entries, volume)
 	}
-	return replaceNamed(w.Template, name, entries, "spec", "volumes")
+	return replaceNamed(w.Template, name, entries, e, "spec", "volumes")
 }
 
 // setMounts replaces every mount of the volume called name, in every container of the
 // pod, by the container's entry in mounts (none: the mounts are removed).
-func setMounts(w workload.Workload, name string, mounts map[string][]*yaml.RNode) error {
+func setMounts(w workload.Workload, name string, mounts map[string][]*yaml.Node, e *edit) error {
 	for _, c := range w.Containers() {
-		if err := replaceNamed(c.Node, name, mounts[c.Name()], "volumeMounts"); err != nil {
+		if err := replaceNamed(c.Node, name, mounts[c.Name()], e, "volumeMounts"); err != nil {
 			return err
 		}
 	}
@@ -30,21 +31,19 @@ func setMounts(w workload.Workload, name string, mounts map[string][]*yaml.RNode
 }
 
 // replaceNamed replaces the entries called name in the list at path under parent by
-// entries, at the place of the first of them or else at the end. A list the removal
-// leaves empty is removed; a missing one is created for entries.
-func replaceNamed(parent *yaml.RNode, name string, entries []*yaml.RNode, path ...string) error {
-	list, err := parent.Pipe(yaml.Lookup(path...))
-	if err != nil {
-		return err
-	}
+// copies of entries, at the place of the first of them or else at the end. A list the
+// removal leaves empty is removed; a missing one is created for entries. e learns what
+// changed.
+func replaceNamed(parent *yaml.RNode, name string, entries []*yaml.Node, e *edit, path ...string) error {
+	list := krm.Lookup(parent.YNode(), path...)
 	var old []*yaml.Node
 	if list != nil {
-		old = list.YNode().Content
+		old = list.Content
 	}
 	at := -1
 	kept := make([]*yaml.Node, 0, len(old)+len(entries))
 	for _, n := range old {
-		if yaml.GetValue(yaml.NewRNode(n).Field("name").Value) == name {
+		if krm.ScalarAt(n, "name") == name {
 			if at < 0 {
 				at = len(kept)
 			}
@@ -56,22 +55,41 @@ func replaceNamed(parent *yaml.RNode, name string, entries []*yaml.RNode, path .
 		at = len(kept)
 	}
 	fresh := make([]*yaml.Node, len(entries))
-	for i, e := range entries {
-		fresh[i] = e.Copy().YNode()
+	for i, n := range entries {
+		fresh[i] = yaml.CopyYNode(n)
 	}
 	content := append(kept[:at:at], append(fresh, kept[at:]...)...)
 	switch {
 	case len(content) == 0 && len(old) > 0:
+		e.surely = true
 		return clearField(parent, path)
 	case len(content) == 0:
 		return nil
 	case list == nil:
-		if list, err = parent.Pipe(yaml.LookupCreate(yaml.SequenceNode, path...)); err != nil {
-			return err
-		}
+		e.surely = true
+		list = createList(parent.YNode(), path)
+	default:
+		e.replaced(list, old, content)
 	}
-	list.YNode().Content = content
+	list.Content = content
 	return nil
+}
+
+// createList adds the list at path under n, and the mappings on the way that are
+// missing, at the end of their parents, as kyaml's LookupCreate does.
+func createList(n *yaml.Node, path []string) *yaml.Node {
+	for i, key := range path {
+		next := krm.Lookup(n, key)
+		if next == nil {
+			next = &yaml.Node{Kind: yaml.MappingNode}
+			if i == len(path)-1 {
+				next.Kind = yaml.SequenceNode
+			}
+			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: key}, next)
+		}
+		n = next
+	}
+	return n
 }
 
 // clearField removes the field at path under parent.

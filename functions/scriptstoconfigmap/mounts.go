@@ -34,7 +34,7 @@ func newVolume(volumeName, configMapName string, files []file) (*yaml.RNode, err
 
 // newMounts are a target container's mounts: each file with a destination alone, by
 // subPath, and the directory at mountPath when some file has no destination.
-func newMounts(volumeName, mountPath string, files []file) ([]*yaml.RNode, error) {
+func newMounts(volumeName, mountPath string, files []file) ([]*yaml.Node, error) {
 	var mounts []corev1.VolumeMount
 	directory := false
 	for _, f := range files {
@@ -47,27 +47,23 @@ func newMounts(volumeName, mountPath string, files []file) ([]*yaml.RNode, error
 	if directory && mountPath != "" {
 		mounts = append(mounts, corev1.VolumeMount{Name: volumeName, MountPath: mountPath, ReadOnly: true})
 	}
-	nodes := make([]*yaml.RNode, 0, len(mounts))
+	nodes := make([]*yaml.Node, 0, len(mounts))
 	for _, m := range mounts {
 		node, err := krm.FromObject(m)
 		if err != nil {
 			return nil, err
 		}
-		nodes = append(nodes, node)
+		nodes = append(nodes, node.YNode())
 	}
 	return nodes, nil
 }
 
 // mount puts the ConfigMap's volume, named spec.configMapName, into the pod and mounts it
 // in the target containers, in place of the volume and mounts this config added before.
-func (a *application) mount(targets []workload.Container, files []file, configMapName string) error {
+func (a *application) mount(targets []workload.Container, configMapName string) error {
 	volume := a.cfg.Spec.ConfigMapName
 	previous := ownedVolume(a.w, a.generator)
-	mounts, err := newMounts(volume, a.cfg.Spec.MountPath, files)
-	if err != nil {
-		return err
-	}
-	if len(mounts) == 0 || len(targets) == 0 {
+	if len(a.mounts) == 0 || len(targets) == 0 {
 		return a.unmount(previous)
 	}
 	if i := workload.IndexNamed(a.w.Template, volume, "spec", "volumes"); previous != volume && i >= 0 {
@@ -76,33 +72,29 @@ func (a *application) mount(targets []workload.Container, files []file, configMa
 			volume)
 		return nil
 	}
-	before := a.w.Template.MustString()
+	var e edit
 	if previous != "" && previous != volume {
-		if err := a.removeVolume(previous); err != nil {
+		if err := a.removeVolume(previous, &e); err != nil {
 			return err
 		}
 	}
-	node, err := newVolume(volume, configMapName, files)
-	if err != nil {
-		return err
-	}
-	byContainer := map[string][]*yaml.RNode{}
+	byContainer := map[string][]*yaml.Node{}
 	for _, c := range targets {
-		byContainer[c.Name()] = mounts
+		byContainer[c.Name()] = a.mounts
 	}
-	if err := setVolume(a.w, volume, node); err != nil {
+	if err := setVolume(a.w, volume, a.volume, &e); err != nil {
 		return err
 	}
-	if err := setMounts(a.w, volume, byContainer); err != nil {
+	if err := setMounts(a.w, volume, byContainer, &e); err != nil {
 		return err
 	}
-	if err := recordVolume(a.w, a.generator, volume); err != nil {
+	if err := recordVolume(a.w, a.generator, volume, &e); err != nil {
 		return err
 	}
 	for _, c := range targets {
 		a.checkMounts(c, volume)
 	}
-	if a.w.Template.MustString() != before && !krm.HasErrors(a.results) {
+	if e.changed(a.w.Template) && !krm.HasErrors(a.results) {
 		a.infof("", "mounted ConfigMap %s as volume %q in container(s) %s", configMapName, volume, strings.Join(containerNames(targets), ", "))
 	}
 	return nil
@@ -113,18 +105,19 @@ func (a *application) unmount(previous string) error {
 	if previous == "" {
 		return nil
 	}
-	if err := a.removeVolume(previous); err != nil {
+	var e edit
+	if err := a.removeVolume(previous, &e); err != nil {
 		return err
 	}
 	a.infof("", "removed volume %q and its mounts, which this config added before and no longer mounts", previous)
-	return recordVolume(a.w, a.generator, "")
+	return recordVolume(a.w, a.generator, "", &e)
 }
 
-func (a *application) removeVolume(name string) error {
-	if err := setVolume(a.w, name, nil); err != nil {
+func (a *application) removeVolume(name string, e *edit) error {
+	if err := setVolume(a.w, name, nil, e); err != nil {
 		return err
 	}
-	return setMounts(a.w, name, nil)
+	return setMounts(a.w, name, nil, e)
 }
 
 // releaseUntargeted unmounts this config's volume from the workloads it no longer targets.

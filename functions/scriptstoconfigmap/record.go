@@ -25,7 +25,7 @@ func ownedVolume(w workload.Workload, generator string) string {
 }
 
 // recordVolume records volume as generator's ("" forgets generator's entry).
-func recordVolume(w workload.Workload, generator, volume string) error {
+func recordVolume(w workload.Workload, generator, volume string, e *edit) error {
 	var entries []string
 	for _, entry := range strings.Split(w.Annotation(volumesAnnotation), ",") {
 		entry = strings.TrimSpace(entry)
@@ -41,6 +41,7 @@ func recordVolume(w workload.Workload, generator, volume string) error {
 	if value == w.Annotation(volumesAnnotation) {
 		return nil
 	}
+	e.surely = true
 	if err := w.SetAnnotation(volumesAnnotation, value); err != nil || value != "" {
 		return err
 	}

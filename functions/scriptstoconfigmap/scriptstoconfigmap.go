@@ -34,17 +34,26 @@ func transform(cfg *fnconfigs.ScriptsToConfigMap, rl *krm.ResourceList) error {
 		return err
 	}
 	generator := kind + "." + cfg.Metadata.Name
+	// The volume and mounts are the same in every workload: each gets copies.
+	volume, err := newVolume(cfg.Spec.ConfigMapName, cm.GetName(), files)
+	if err != nil {
+		return err
+	}
+	mounts, err := newMounts(cfg.Spec.ConfigMapName, cfg.Spec.MountPath, files)
+	if err != nil {
+		return err
+	}
 	earlier := earlierNames(rl.Items, generator)
 	targeted := workload.Select(rl, cfg.Spec.Target.Targets, "spec.target.selector")
 	var namespaces []string
 	seen := map[string]bool{}
 	for _, w := range targeted {
-		a := &application{cfg: cfg, config: rl.FunctionConfig, generator: generator, w: w}
+		a := &application{cfg: cfg, config: rl.FunctionConfig, generator: generator, w: w, volume: volume.YNode(), mounts: mounts}
 		stale := map[string]bool{cfg.Spec.ConfigMapName: true}
 		for name := range earlier[w.Item.GetNamespace()] {
 			stale[name] = true
 		}
-		if err := a.apply(files, cm.GetName(), stale); err != nil {
+		if err := a.apply(cm.GetName(), stale); err != nil {
 			return err
 		}
 		rl.Results = append(rl.Results, a.results...)
@@ -76,7 +85,10 @@ type application struct {
 	config    *yaml.RNode
 	generator string
 	w         workload.Workload
-	results   framework.Results
+	// volume and mounts are what mount puts copies of in the pod.
+	volume  *yaml.Node
+	mounts  []*yaml.Node
+	results framework.Results
 }
 
 func (a *application) infof(field, format string, args ...any) {
@@ -98,13 +110,13 @@ func (a *application) configErrorf(field, format string, args ...any) {
 
 // apply mounts the files in the workload's target containers, points its references to
 // the ConfigMap at name, and sets the command and args.
-func (a *application) apply(files []file, name string, stale map[string]bool) error {
+func (a *application) apply(name string, stale map[string]bool) error {
 	targets := a.targetContainers()
 	if krm.HasErrors(a.results) {
 		return nil
 	}
 	before := mountPaths(a.w, ownedVolume(a.w, a.generator))
-	if err := a.mount(targets, files, name); err != nil {
+	if err := a.mount(targets, name); err != nil {
 		return err
 	}
 	a.rewriteReferences(stale, name)
