@@ -7,7 +7,6 @@ import (
 
 	"github.com/unbake/unbake/functions/krm"
 	"github.com/unbake/unbake/functions/workload"
-	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // mountPoint is one volumeMount of a container.
@@ -61,9 +60,9 @@ func containerNames(containers []workload.Container) []string {
 func (a *application) checkMounts(c workload.Container, volume string) {
 	var mounts []mountPoint
 	for i, m := range workload.Entries(c.Node, "volumeMounts") {
-		name := yaml.GetValue(m.Field("name").Value)
+		name := krm.ScalarAt(m.YNode(), "name")
 		mounts = append(mounts, mountPoint{
-			path:   path.Clean(yaml.GetValue(m.Field("mountPath").Value)),
+			path:   path.Clean(krm.ScalarAt(m.YNode(), "mountPath")),
 			volume: name,
 			field:  a.w.Field(fmt.Sprintf("%s.volumeMounts[%d].mountPath", c.Field(), i)),
 			ours:   name == volume,

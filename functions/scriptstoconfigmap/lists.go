@@ -68,6 +68,9 @@ func replaceNamed(parent *yaml.RNode, name string, entries []*yaml.Node, e *edit
 	case list == nil:
 		e.surely = true
 		list = createList(parent.YNode(), path)
+	case list.Tag == yaml.NodeTagNull: // "volumes:" without a value: it becomes the list
+		e.surely = true
+		list.Kind, list.Tag, list.Value, list.Style = yaml.SequenceNode, yaml.NodeTagSeq, "", 0
 	default:
 		e.replaced(list, old, content)
 	}
@@ -106,8 +109,8 @@ func mountPaths(w workload.Workload, name string) map[string][]string {
 	paths := map[string][]string{}
 	for _, c := range w.Containers() {
 		for _, m := range workload.Entries(c.Node, "volumeMounts") {
-			if yaml.GetValue(m.Field("name").Value) == name {
-				paths[c.Name()] = append(paths[c.Name()], path.Clean(yaml.GetValue(m.Field("mountPath").Value)))
+			if krm.ScalarAt(m.YNode(), "name") == name {
+				paths[c.Name()] = append(paths[c.Name()], path.Clean(krm.ScalarAt(m.YNode(), "mountPath")))
 			}
 		}
 	}
