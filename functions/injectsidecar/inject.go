@@ -137,16 +137,36 @@ func (in *injection) removeContainer(name string) error {
 
 // insert adds nodes to the pod spec's list, at the configured position.
 func (in *injection) insert(list string, nodes []*yaml.Node) error {
-	seq, err := in.w.Template.Pipe(yaml.LookupCreate(yaml.SequenceNode, "spec", list))
-	if err != nil {
-		return err
-	}
+	seq := podList(in.w.Template, list)
 	if in.cfg.Spec.Position == fnconfigs.PositionFirst {
 		seq.YNode().Content = append(nodes, seq.YNode().Content...)
 	} else {
 		seq.YNode().Content = append(seq.YNode().Content, nodes...)
 	}
 	return nil
+}
+
+// podList is the pod spec's list called name, created when missing. kyaml's LookupCreate
+// returns a list written without a value ("volumes:") as the null scalar it is, and
+// entries added to it are never written: here it becomes the list.
+func podList(template *yaml.RNode, name string) *yaml.RNode {
+	n := template.YNode()
+	for _, key := range []string{"spec", name} {
+		kind, tag := yaml.MappingNode, yaml.NodeTagMap
+		if key == name {
+			kind, tag = yaml.SequenceNode, yaml.NodeTagSeq
+		}
+		next := krm.Lookup(n, key)
+		switch {
+		case next == nil:
+			next = &yaml.Node{Kind: kind}
+			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: key}, next)
+		case next.Tag == yaml.NodeTagNull:
+			next.Kind, next.Tag, next.Value, next.Style = kind, tag, "", 0
+		}
+		n = next
+	}
+	return yaml.NewRNode(n)
 }
 
 // injectVolumes adds the config's volumes. A volume of the same name is kept when it is
@@ -163,9 +183,7 @@ func (in *injection) injectVolumes() (bool, error) {
 		wanted[p.key] = true
 		existing := element(seq, p.name)
 		if existing == nil {
-			if seq, err = in.w.Template.Pipe(yaml.LookupCreate(yaml.SequenceNode, "spec", "volumes")); err != nil {
-				return false, err
-			}
+			seq = podList(in.w.Template, "volumes")
 			seq.YNode().Content = append(seq.YNode().Content, p.node.Copy().YNode())
 			in.owned[p.key] = config + "@" + p.hash
 			changed = true

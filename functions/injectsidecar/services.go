@@ -30,6 +30,7 @@ func (in *injection) retargetServices(services serviceIndex) error {
 			path := fmt.Sprintf("spec.ports[%d].targetPort", i)
 			owner, declared := byPort[target]
 			switch {
+			case target == "": // no port to follow: the API rejects it, not ours to guess
 			case ours[owner]:
 			case declared:
 				if err := port.PipeE(yaml.SetField("targetPort", yaml.NewStringRNode(exposed))); err != nil {
@@ -53,7 +54,9 @@ func portOwners(w workload.Workload) map[string]string {
 	owners := map[string]string{}
 	for _, c := range w.Containers() {
 		for _, p := range c.Ports() {
-			owners[p.Number] = c.Name()
+			if p.Number != "" { // a port without containerPort declares no number
+				owners[p.Number] = c.Name()
+			}
 			if p.Name != "" {
 				owners[p.Name] = c.Name()
 			}
@@ -63,11 +66,12 @@ func portOwners(w workload.Workload) map[string]string {
 }
 
 // targetPort is the port a Service port sends to; the API defaults it to the port itself.
+// A port without either gives "" (Field("port") would be nil: no .Value on it).
 func targetPort(port *yaml.RNode) string {
-	if t := port.Field("targetPort"); t != nil && !yaml.IsMissingOrNull(t.Value) {
-		return t.Value.YNode().Value
+	if t := krm.ScalarAt(port.YNode(), "targetPort"); t != "" {
+		return t
 	}
-	return yaml.GetValue(port.Field("port").Value)
+	return krm.ScalarAt(port.YNode(), "port")
 }
 
 // serviceIndex holds the Services of the list by namespace, each with its selector read
