@@ -16,7 +16,7 @@ import (
 // add puts the chain into the copy, which holds none of the config's earlier parts, and
 // reports every conflict with what the pod has.
 func (a *application) add() error {
-	spec, err := a.work.Template.Pipe(yaml.LookupCreate(yaml.MappingNode, "spec"))
+	spec, err := lookupCreate(a.work.Template, yaml.MappingNode, "spec")
 	if err != nil {
 		return err
 	}
@@ -27,6 +27,7 @@ func (a *application) add() error {
 		return err
 	}
 	a.checkStepVolumes()
+	a.checkStepFields()
 	if err := a.addMounts(); err != nil {
 		return err
 	}
@@ -102,6 +103,26 @@ func (a *application) checkStepVolumes() {
 				a.configErrorf(fmt.Sprintf("%s.volumeMounts[%d].name", s.configPath, i),
 					"step %q mounts volume %q, which the pod does not have: add the volume to the workload, or correct the name",
 					s.name, m.Name)
+			}
+		}
+	}
+}
+
+// checkStepFields rejects step mounts without mountPath and ports without containerPort:
+// the config's checks let them through, and the step would be written with mountPath ""
+// or containerPort 0, which the API rejects.
+func (a *application) checkStepFields() {
+	for _, s := range a.c.steps {
+		for i, m := range s.container.VolumeMounts[1:] { // the first is the workspace
+			if m.MountPath == "" {
+				a.configErrorf(fmt.Sprintf("%s.volumeMounts[%d].mountPath", s.configPath, i),
+					"step %q mounts volume %q without a mountPath, which the API requires: set it", s.name, m.Name)
+			}
+		}
+		for i, p := range s.container.Ports {
+			if p.ContainerPort == 0 {
+				a.configErrorf(fmt.Sprintf("%s.ports[%d].containerPort", s.configPath, i),
+					"step %q declares a port without containerPort, which the API requires: set it", s.name)
 			}
 		}
 	}
@@ -213,7 +234,7 @@ func (a *application) addHook() error {
 			c.Name(), by)
 		return nil
 	}
-	lifecycle, err := c.Node.Pipe(yaml.LookupCreate(yaml.MappingNode, "lifecycle"))
+	lifecycle, err := lookupCreate(c.Node, yaml.MappingNode, "lifecycle")
 	if err != nil {
 		return err
 	}
