@@ -72,19 +72,28 @@ func field(n *yaml.Node, name string) *yaml.Node {
 
 // lookupCreate is parent.Pipe(yaml.LookupCreate(kind, names...)) for a path of plain
 // field names: it appends the missing fields as LookupCreate does, mappings but the last.
+// A field written without a value ("securityContext:") becomes an empty one: LookupCreate
+// returns the null itself, or nothing below it, and what is added to it is never written.
 func lookupCreate(parent *yaml.RNode, kind yaml.Kind, names ...string) (*yaml.RNode, error) {
 	n := parent.YNode()
 	for i, name := range names {
 		if n.Kind != yaml.MappingNode {
-			return parent.Pipe(yaml.LookupCreate(kind, names...)) // its errors, or nil for a null
+			return parent.Pipe(yaml.LookupCreate(kind, names...)) // its errors
+		}
+		want, tag := yaml.MappingNode, yaml.NodeTagMap
+		if i == len(names)-1 {
+			want = kind
+		}
+		if want == yaml.SequenceNode {
+			tag = yaml.NodeTagSeq
 		}
 		next := field(n, name)
-		if next == nil {
-			next = &yaml.Node{Kind: yaml.MappingNode}
-			if i == len(names)-1 {
-				next.Kind = kind
-			}
+		switch {
+		case next == nil:
+			next = &yaml.Node{Kind: want}
 			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: name}, next)
+		case next.Tag == yaml.NodeTagNull:
+			next.Kind, next.Tag, next.Value, next.Style = want, tag, "", 0
 		}
 		n = next
 	}
