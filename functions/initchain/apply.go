@@ -29,7 +29,7 @@ type application struct {
 
 func newApplication(c *chain, config *yaml.RNode, w workload.Workload) *application {
 	work := w
-	work.Template = w.Template.Copy()
+	work.Template = yaml.NewRNode(krm.CopyNode(w.Template.YNode()))
 	return &application{c: c, config: config, w: w, work: work, rec: parseRecord(w.Annotation(recordAnnotation))}
 }
 

@@ -3,26 +3,22 @@ package initchain
 import (
 	"path"
 
+	"github.com/unbake/unbake/functions/krm"
 	"github.com/unbake/unbake/functions/workload"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // lookup is the node at path under parent, or nil.
 func lookup(parent *yaml.RNode, path ...string) *yaml.RNode {
-	n, err := parent.Pipe(yaml.Lookup(path...))
-	if err != nil || yaml.IsMissingOrNull(n) {
+	n := krm.Lookup(parent.YNode(), path...)
+	if n == nil || n.Tag == yaml.NodeTagNull {
 		return nil
 	}
-	return n
+	return yaml.NewRNode(n)
 }
 
 // scalar is the value of field in the mapping n.
-func scalar(n *yaml.RNode, field string) string {
-	if f := n.Field(field); f != nil {
-		return yaml.GetValue(f.Value)
-	}
-	return ""
-}
+func scalar(n *yaml.RNode, field string) string { return krm.ScalarAt(n.YNode(), field) }
 
 // indexOf is the index of the entry of the list field of parent whose key is want, or -1.
 func indexOf(parent *yaml.RNode, field, key, want string) int {
@@ -91,7 +87,7 @@ func insert(parent *yaml.RNode, field string, at int, nodes ...*yaml.RNode) erro
 	content := list.YNode().Content
 	fresh := make([]*yaml.Node, len(nodes))
 	for i, n := range nodes {
-		fresh[i] = n.Copy().YNode()
+		fresh[i] = krm.CopyNode(n.YNode())
 	}
 	list.YNode().Content = append(content[:at:at], append(fresh, content[at:]...)...)
 	return nil

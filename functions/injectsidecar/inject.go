@@ -102,7 +102,7 @@ func (in *injection) injectContainers() (bool, error) {
 	}
 	nodes := make([]*yaml.Node, len(in.containers))
 	for i, p := range in.containers {
-		nodes[i] = p.node.Copy().YNode()
+		nodes[i] = krm.CopyNode(p.node.YNode())
 		in.owned[p.key] = config + "@" + p.hash
 	}
 	return true, in.insert(list, nodes)
@@ -184,7 +184,7 @@ func (in *injection) injectVolumes() (bool, error) {
 		existing := element(seq, p.name)
 		if existing == nil {
 			seq = podList(in.w.Template, "volumes")
-			seq.YNode().Content = append(seq.YNode().Content, p.node.Copy().YNode())
+			seq.YNode().Content = append(seq.YNode().Content, krm.CopyNode(p.node.YNode()))
 			in.owned[p.key] = config + "@" + p.hash
 			changed = true
 			continue
@@ -197,7 +197,7 @@ func (in *injection) injectVolumes() (bool, error) {
 		switch {
 		case same && (!owned || h == p.hash):
 		case owned:
-			existing.SetYNode(p.node.Copy().YNode())
+			existing.SetYNode(krm.CopyNode(p.node.YNode()))
 			in.owned[p.key] = config + "@" + p.hash
 			changed = true
 		default:

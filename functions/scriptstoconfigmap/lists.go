@@ -56,7 +56,7 @@ func replaceNamed(parent *yaml.RNode, name string, entries []*yaml.Node, e *edit
 	}
 	fresh := make([]*yaml.Node, len(entries))
 	for i, n := range entries {
-		fresh[i] = yaml.CopyYNode(n)
+		fresh[i] = krm.CopyNode(n)
 	}
 	content := append(kept[:at:at], append(fresh, kept[at:]...)...)
 	switch {
