@@ -60,22 +60,15 @@ func removeWhere(parent *yaml.RNode, field, key, want string) error {
 	return nil
 }
 
-// lookupCreate is the field of parent, created of kind when missing. A field written
-// without a value ("volumes:") becomes an empty one of kind: kyaml's LookupCreate returns
-// it as the null scalar it is, and what is added to that is never written.
+// lookupCreate is the field of parent, created of kind when missing or written without
+// a value (krm.LookupCreate); where parent is not a mapping, kyaml's LookupCreate gives
+// the error.
 func lookupCreate(parent *yaml.RNode, kind yaml.Kind, field string) (*yaml.RNode, error) {
-	n, err := parent.Pipe(yaml.LookupCreate(kind, field))
-	if err != nil {
-		return nil, err
+	n := krm.LookupCreate(parent.YNode(), kind, field)
+	if n == nil {
+		return parent.Pipe(yaml.LookupCreate(kind, field)) // its errors
 	}
-	if y := n.YNode(); y != nil && y.Tag == yaml.NodeTagNull {
-		tag := yaml.NodeTagMap
-		if kind == yaml.SequenceNode {
-			tag = yaml.NodeTagSeq
-		}
-		y.Kind, y.Tag, y.Value, y.Style = kind, tag, "", 0
-	}
-	return n, nil
+	return yaml.NewRNode(n), nil
 }
 
 // insert puts nodes into the list field of parent at index at, creating the list.

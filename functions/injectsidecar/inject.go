@@ -146,27 +146,10 @@ func (in *injection) insert(list string, nodes []*yaml.Node) error {
 	return nil
 }
 
-// podList is the pod spec's list called name, created when missing. kyaml's LookupCreate
-// returns a list written without a value ("volumes:") as the null scalar it is, and
-// entries added to it are never written: here it becomes the list.
+// podList is the pod spec's list called name, created when missing or written without a
+// value (krm.LookupCreate).
 func podList(template *yaml.RNode, name string) *yaml.RNode {
-	n := template.YNode()
-	for _, key := range []string{"spec", name} {
-		kind, tag := yaml.MappingNode, yaml.NodeTagMap
-		if key == name {
-			kind, tag = yaml.SequenceNode, yaml.NodeTagSeq
-		}
-		next := krm.Lookup(n, key)
-		switch {
-		case next == nil:
-			next = &yaml.Node{Kind: kind}
-			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: key}, next)
-		case next.Tag == yaml.NodeTagNull:
-			next.Kind, next.Tag, next.Value, next.Style = kind, tag, "", 0
-		}
-		n = next
-	}
-	return yaml.NewRNode(n)
+	return yaml.NewRNode(krm.LookupCreate(template.YNode(), yaml.SequenceNode, "spec", name))
 }
 
 // injectVolumes adds the config's volumes. A volume of the same name is kept when it is

@@ -27,14 +27,6 @@ func checkItem(i int, item *yaml.RNode) error {
 	return nil
 }
 
-// ScalarAt is the value of the scalar at keys, or "".
-func ScalarAt(n *yaml.Node, keys ...string) string {
-	if v := Lookup(n, keys...); v != nil && v.Kind == yaml.ScalarNode {
-		return v.Value
-	}
-	return ""
-}
-
 // CheckShape makes sure the fields every tool reads have the shape the API gives them:
 // readers of metadata (kyaml's among them) assume it.
 func CheckShape(item *yaml.RNode) error {
@@ -69,34 +61,6 @@ var shapes = []struct {
 	{[]string{"metadata", "namespace"}, yaml.ScalarNode},
 	{[]string{"metadata", "labels"}, yaml.MappingNode},
 	{[]string{"metadata", "annotations"}, yaml.MappingNode},
-}
-
-// Lookup follows keys through mappings (aliases resolved), or returns nil: the node at a
-// path without kyaml's filters, which allocate on every call.
-func Lookup(n *yaml.Node, keys ...string) *yaml.Node {
-	for _, key := range keys {
-		for n.Kind == yaml.AliasNode && n.Alias != nil {
-			n = n.Alias
-		}
-		if n.Kind != yaml.MappingNode {
-			return nil
-		}
-		var next *yaml.Node
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if n.Content[i].Value == key {
-				next = n.Content[i+1]
-				break
-			}
-		}
-		if next == nil {
-			return nil
-		}
-		n = next
-	}
-	for n.Kind == yaml.AliasNode && n.Alias != nil {
-		n = n.Alias
-	}
-	return n
 }
 
 func kindName(k yaml.Kind) string {

@@ -65,34 +65,14 @@ func replaceNamed(parent *yaml.RNode, name string, entries []*yaml.Node, e *edit
 		return clearField(parent, path)
 	case len(content) == 0:
 		return nil
-	case list == nil:
+	case list == nil || list.Tag == yaml.NodeTagNull: // missing, or "volumes:" without a value
 		e.surely = true
-		list = createList(parent.YNode(), path)
-	case list.Tag == yaml.NodeTagNull: // "volumes:" without a value: it becomes the list
-		e.surely = true
-		list.Kind, list.Tag, list.Value, list.Style = yaml.SequenceNode, yaml.NodeTagSeq, "", 0
+		list = krm.LookupCreate(parent.YNode(), yaml.SequenceNode, path...)
 	default:
 		e.replaced(list, old, content)
 	}
 	list.Content = content
 	return nil
-}
-
-// createList adds the list at path under n, and the mappings on the way that are
-// missing, at the end of their parents, as kyaml's LookupCreate does.
-func createList(n *yaml.Node, path []string) *yaml.Node {
-	for i, key := range path {
-		next := krm.Lookup(n, key)
-		if next == nil {
-			next = &yaml.Node{Kind: yaml.MappingNode}
-			if i == len(path)-1 {
-				next.Kind = yaml.SequenceNode
-			}
-			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: key}, next)
-		}
-		n = next
-	}
-	return n
 }
 
 // clearField removes the field at path under parent.

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/unbake/unbake/functions/krm"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -70,32 +71,13 @@ func field(n *yaml.Node, name string) *yaml.Node {
 	return nil
 }
 
-// lookupCreate is parent.Pipe(yaml.LookupCreate(kind, names...)) for a path of plain
-// field names: it appends the missing fields as LookupCreate does, mappings but the last.
-// A field written without a value ("securityContext:") becomes an empty one: LookupCreate
-// returns the null itself, or nothing below it, and what is added to it is never written.
+// lookupCreate is krm.LookupCreate, which also turns fields written without a value
+// ("securityContext:") into empty ones; where a node on the path is not a mapping,
+// kyaml's LookupCreate gives the error.
 func lookupCreate(parent *yaml.RNode, kind yaml.Kind, names ...string) (*yaml.RNode, error) {
-	n := parent.YNode()
-	for i, name := range names {
-		if n.Kind != yaml.MappingNode {
-			return parent.Pipe(yaml.LookupCreate(kind, names...)) // its errors
-		}
-		want, tag := yaml.MappingNode, yaml.NodeTagMap
-		if i == len(names)-1 {
-			want = kind
-		}
-		if want == yaml.SequenceNode {
-			tag = yaml.NodeTagSeq
-		}
-		next := field(n, name)
-		switch {
-		case next == nil:
-			next = &yaml.Node{Kind: want}
-			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: name}, next)
-		case next.Tag == yaml.NodeTagNull:
-			next.Kind, next.Tag, next.Value, next.Style = want, tag, "", 0
-		}
-		n = next
+	n := krm.LookupCreate(parent.YNode(), kind, names...)
+	if n == nil {
+		return parent.Pipe(yaml.LookupCreate(kind, names...)) // its errors
 	}
 	return yaml.NewRNode(n), nil
 }

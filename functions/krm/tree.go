@@ -1,0 +1,70 @@
+package krm
+
+import "sigs.k8s.io/kustomize/kyaml/yaml"
+
+// Lookup follows keys through mappings (aliases resolved), or returns nil: the node at a
+// path without kyaml's filters, which allocate on every call.
+func Lookup(n *yaml.Node, keys ...string) *yaml.Node {
+	for _, key := range keys {
+		for n.Kind == yaml.AliasNode && n.Alias != nil {
+			n = n.Alias
+		}
+		if n.Kind != yaml.MappingNode {
+			return nil
+		}
+		var next *yaml.Node
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == key {
+				next = n.Content[i+1]
+				break
+			}
+		}
+		if next == nil {
+			return nil
+		}
+		n = next
+	}
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	return n
+}
+
+// ScalarAt is the value of the scalar at keys, or "".
+func ScalarAt(n *yaml.Node, keys ...string) string {
+	if v := Lookup(n, keys...); v != nil && v.Kind == yaml.ScalarNode {
+		return v.Value
+	}
+	return ""
+}
+
+// LookupCreate is the node at keys, created where missing as kyaml's LookupCreate
+// creates it (mappings on the way, of kind at the end, appended to their parents). A
+// field written without a value ("volumes:") becomes an empty one: kyaml returns the
+// null itself, or nothing below it, and what is added to that is never written. It
+// returns nil when a node on the way is not a mapping.
+func LookupCreate(n *yaml.Node, kind yaml.Kind, keys ...string) *yaml.Node {
+	for i, key := range keys {
+		if n.Kind != yaml.MappingNode {
+			return nil
+		}
+		want := yaml.MappingNode
+		if i == len(keys)-1 {
+			want = kind
+		}
+		next := Lookup(n, key)
+		switch {
+		case next == nil:
+			next = &yaml.Node{Kind: want}
+			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: key}, next)
+		case next.Tag == yaml.NodeTagNull:
+			tag := yaml.NodeTagMap
+			if want == yaml.SequenceNode {
+				tag = yaml.NodeTagSeq
+			}
+			next.Kind, next.Tag, next.Value, next.Style = want, tag, "", 0
+		}
+		n = next
+	}
+	return n
+}
