@@ -96,13 +96,24 @@ func Ref(item *yaml.RNode) *yaml.ResourceIdentifier {
 	}
 }
 
+// fileOf is where kpt or kustomize read item from, as kioutil.GetFileAnnotations finds
+// it, without building the item's metadata for every result.
 func fileOf(item *yaml.RNode) *framework.File {
-	path, index, _ := kioutil.GetFileAnnotations(item)
+	path := annotation(item.YNode(), kioutil.PathAnnotation, kioutil.LegacyPathAnnotation)
 	if path == "" {
 		return nil
 	}
+	index := annotation(item.YNode(), kioutil.IndexAnnotation, kioutil.LegacyIndexAnnotation)
 	i, _ := strconv.Atoi(index)
 	return &framework.File{Path: path, Index: i}
+}
+
+// annotation is the value of the annotation key, or of legacy where key is absent.
+func annotation(item *yaml.Node, key, legacy string) string {
+	if v := Lookup(item, "metadata", "annotations", key); v != nil {
+		return v.Value
+	}
+	return ScalarAt(item, "metadata", "annotations", legacy)
 }
 
 // Describe names item the way kubectl does: Kind namespace/name.
