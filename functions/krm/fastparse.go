@@ -315,7 +315,7 @@ func (p *fastParser) lineComment(n *yaml.Node, rest string) bool {
 	case comment[0] != '#' || len(comment) == len(rest):
 		return false
 	}
-	n.LineComment = strings.TrimRight(comment, " ")
+	n.LineComment = comment
 	return true
 }
 

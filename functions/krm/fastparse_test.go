@@ -51,6 +51,7 @@ func FuzzFastParse(f *testing.F) {
 	for _, seed := range []string{
 		"- a: b\n  c: [x, \"y\", 'z''s']\n  d: {e: 1, f: [g]}\n",
 		"- a:\n  - b: 1\n    c: |-\n      x\n\n      y\n  - 1.5\n  e: |+\n    z\n\n",
+		"- a: 1 # \n  b: 'x'  #  y  \n  c: [z] #\n  d: |  # e \n    f\n",
 		"- a: -1\n  b: 0x1F\n  c: 2001-12-14\n  d: .inf\n  e: ~\n  f: 0755\n  g: 1e3\n",
 	} {
 		f.Add([]byte(seed))
