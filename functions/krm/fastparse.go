@@ -2,6 +2,7 @@ package krm
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -43,9 +44,12 @@ type fastParser struct {
 	stack    []*yaml.Node
 }
 
-// srcLine is one line of the text: its offsets without the line break, and its
-// indentation (-1 for a line of only spaces).
-type srcLine struct{ start, end, indent int }
+// srcLine is one line of the text: its offsets without the line break, its indentation
+// (-1 for a line of only spaces), and whether it is ASCII, where columns are offsets.
+type srcLine struct {
+	start, end, indent int
+	ascii              bool
+}
 
 func (p *fastParser) splitLines() bool {
 	p.lines = make([]srcLine, 0, strings.Count(p.src, "\n"))
@@ -62,7 +66,7 @@ func (p *fastParser) splitLines() bool {
 		if indent == len(text) {
 			indent = -1
 		}
-		p.lines = append(p.lines, srcLine{off, off + end, indent})
+		p.lines = append(p.lines, srcLine{off, off + end, indent, isASCII(text)})
 		off += end + 1
 	}
 	return true
@@ -82,8 +86,25 @@ func (p *fastParser) newNode(kind yaml.Kind, tag string, l, c int) *yaml.Node {
 	if len(p.nodes) == cap(p.nodes) {
 		p.nodes = make([]yaml.Node, 0, p.blockSize(p.nodes == nil))
 	}
-	p.nodes = append(p.nodes, yaml.Node{Kind: kind, Tag: tag, Line: p.line + l, Column: p.col + c + 1})
+	p.nodes = append(p.nodes, yaml.Node{Kind: kind, Tag: tag, Line: p.line + l, Column: p.col + p.column(l, c) + 1})
 	return &p.nodes[len(p.nodes)-1]
+}
+
+// column is the column of offset c in line l as yaml.v3 counts it, in characters.
+func (p *fastParser) column(l, c int) int {
+	if ln := p.lines[l]; !ln.ascii {
+		return utf8.RuneCountInString(p.src[ln.start : ln.start+c])
+	}
+	return c
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // blockSize is the size of a block of nodes or Content: the first holds the whole text
