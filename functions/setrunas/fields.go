@@ -46,27 +46,10 @@ func current(parent *yaml.RNode, field string) *yaml.RNode {
 	return n
 }
 
-// lookup is parent.Pipe(yaml.Lookup(names...)) for a path of plain field names, without
-// the filters' allocations: fields are looked up for every setting of every pod.
+// lookup is the node at names under parent (krm.Lookup), or nil.
 func lookup(parent *yaml.RNode, names ...string) *yaml.RNode {
-	n := parent.YNode()
-	for _, name := range names {
-		if n = field(n, name); n == nil {
-			return nil
-		}
-	}
-	return yaml.NewRNode(n)
-}
-
-// field is the value of the first key name in mapping n, as RNode.Field finds it.
-func field(n *yaml.Node, name string) *yaml.Node {
-	if n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == name {
-			return n.Content[i+1]
-		}
+	if n := krm.Lookup(parent.YNode(), names...); n != nil {
+		return yaml.NewRNode(n)
 	}
 	return nil
 }
