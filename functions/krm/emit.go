@@ -184,7 +184,7 @@ func (e *emitter) scalar(n *yaml.Node, inFlow bool) bool {
 	switch n.Tag {
 	case yaml.NodeTagString, "":
 		if n.Tag != "" {
-			tag, ok := impliedTag(v)
+			tag, ok := plainTag(v)
 			if !ok {
 				return false
 			}
@@ -386,25 +386,6 @@ func indicated(v string, inFlow bool) bool {
 		if block || inFlow && flow {
 			return true
 		}
-	}
-	return false
-}
-
-// impliedTag is the tag v, written plain, is read back with.
-func impliedTag(v string) (string, bool) {
-	if readsAsOtherType(v) {
-		return "", true
-	}
-	return plainTag(v)
-}
-
-// readsAsOtherType tells whether v, written plain, would be read back as a boolean, null
-// or number; the encoder double-quotes such strings, the empty one among them.
-func readsAsOtherType(v string) bool {
-	switch v {
-	case "true", "True", "TRUE", "false", "False", "FALSE", "", "~", "null", "Null", "NULL",
-		".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF":
-		return true
 	}
 	return false
 }

@@ -191,7 +191,7 @@ func (p *fastParser) keyEnd(t string) (end, after int, ok bool) {
 		return 0, 0, false
 	}
 	if t[0] == '"' || t[0] == '\'' {
-		if end = closingQuote(t); end < 0 {
+		if end = closeQuote(t, 0); end < 0 {
 			return 0, 0, false
 		}
 		end++
@@ -298,7 +298,7 @@ func (p *fastParser) inline(l, c, parent int) (*yaml.Node, int, bool) {
 	case '[', '{':
 		n, rest, ok = p.flow(t, l, c)
 	case '"', '\'':
-		end := closingQuote(t) + 1
+		end := closeQuote(t, 0) + 1
 		if end > 0 {
 			n, ok = p.scalar(t[:end], l, c, false)
 			rest = t[end:]
@@ -348,7 +348,7 @@ func (p *fastParser) scalar(t string, l, c int, inFlow bool) (*yaml.Node, bool) 
 	n := p.newNode(yaml.ScalarNode, yaml.NodeTagString, l, c)
 	switch t[0] {
 	case '"':
-		if closingQuote(t) != len(t)-1 {
+		if closeQuote(t, 0) != len(t)-1 {
 			return nil, false
 		}
 		value, ok := unescape(t[1 : len(t)-1])
@@ -357,7 +357,7 @@ func (p *fastParser) scalar(t string, l, c int, inFlow bool) (*yaml.Node, bool) 
 		}
 		n.Style, n.Value = yaml.DoubleQuotedStyle, value
 	case '\'':
-		if closingQuote(t) != len(t)-1 {
+		if closeQuote(t, 0) != len(t)-1 {
 			return nil, false
 		}
 		n.Style, n.Value = yaml.SingleQuotedStyle, t[1:len(t)-1]
@@ -491,7 +491,7 @@ func (p *fastParser) flowEntry(n *yaml.Node, t string, l, at int) (string, int, 
 func (p *fastParser) flowScalar(t string, l, at int) (*yaml.Node, string, bool) {
 	end := 0
 	if t != "" && (t[0] == '"' || t[0] == '\'') {
-		if end = closingQuote(t); end < 0 {
+		if end = closeQuote(t, 0); end < 0 {
 			return nil, "", false
 		}
 		end++
@@ -548,26 +548,6 @@ func unescape(quoted string) (string, bool) {
 	return b.String(), true
 }
 
-// closingQuote is the offset of the quote that closes the one at t[0], or -1.
-func closingQuote(t string) int {
-	q := t[0]
-	for i := 1; i < len(t); i++ {
-		if q == '"' && t[i] == '\\' {
-			i++
-			continue
-		}
-		if t[i] != q {
-			continue
-		}
-		if q == '\'' && i+1 < len(t) && t[i+1] == '\'' {
-			i++
-			continue
-		}
-		return i
-	}
-	return -1
-}
-
 // plainStarts tells whether t can start a plain scalar that is not an indicator this
 // parser leaves to yaml.v3.
 func plainStarts(t string) bool {
@@ -603,7 +583,7 @@ func plainTag(v string) (string, bool) {
 	switch v {
 	case "true", "True", "TRUE", "false", "False", "FALSE":
 		return yaml.NodeTagBool, true
-	case "~", "null", "Null", "NULL":
+	case "", "~", "null", "Null", "NULL":
 		return yaml.NodeTagNull, true
 	case "<<":
 		return "", false

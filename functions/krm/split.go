@@ -302,8 +302,8 @@ func (s *splitter) blockScalar(line []byte, i, parent int) bool {
 }
 
 // closeQuote returns the column of the quote closing the scalar opened at i, or -1 if
-// it does not close on this line.
-func closeQuote(line []byte, i int) int {
+// it does not close on this line. The cutter reads bytes, the fast parser strings.
+func closeQuote[T ~string | ~[]byte](line T, i int) int {
 	q := line[i]
 	for j := i + 1; j < len(line); j++ {
 		switch {
