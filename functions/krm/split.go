@@ -224,12 +224,7 @@ func (s *splitter) scanLine(line []byte, at int) bool {
 		}
 		return s.scanValue(line, skipSpaces(line, j+1), i)
 	case '[', '{':
-		j := closeFlow(line, i)
-		if j < 0 {
-			return false
-		}
-		j = skipSpaces(line, j+1)
-		return j == len(line) || line[j] == '#'
+		return closedAtEnd(line, i)
 	case '|', '>':
 		return s.blockScalar(line, i, parent)
 	}
@@ -257,17 +252,7 @@ func (s *splitter) scanValue(line []byte, i, key int) bool {
 	case '#':
 		return true
 	case '"', '\'', '[', '{':
-		var j int
-		if c == '"' || c == '\'' {
-			j = closeQuote(line, i)
-		} else {
-			j = closeFlow(line, i)
-		}
-		if j < 0 {
-			return false
-		}
-		j = skipSpaces(line, j+1)
-		return j == len(line) || line[j] == '#'
+		return closedAtEnd(line, i)
 	case '|', '>':
 		return s.blockScalar(line, i, key)
 	case '-':
@@ -299,6 +284,22 @@ func (s *splitter) blockScalar(line []byte, i, parent int) bool {
 	}
 	s.blockParent = parent
 	return true
+}
+
+// closedAtEnd tells whether the quoted scalar or flow collection opened at i closes on
+// this line with nothing after it but a comment.
+func closedAtEnd(line []byte, i int) bool {
+	var j int
+	if line[i] == '"' || line[i] == '\'' {
+		j = closeQuote(line, i)
+	} else {
+		j = closeFlow(line, i)
+	}
+	if j < 0 {
+		return false
+	}
+	j = skipSpaces(line, j+1)
+	return j == len(line) || line[j] == '#'
 }
 
 // closeQuote returns the column of the quote closing the scalar opened at i, or -1 if
