@@ -15,18 +15,14 @@ import (
 // latter reads.
 func TestSplitReadsWhatWholeReads(t *testing.T) {
 	var taken, all int
-	for _, path := range yamlFiles(t, "../..") {
-		stream, err := os.ReadFile(path)
-		require.NoError(t, err)
-		for _, data := range wrapped(stream) {
-			if checkSplit(t, data) {
-				taken++
-			}
-			if _, err := readWhole(data); err == nil {
-				all++
-			}
+	eachWrappedList(t, func(data []byte) {
+		if checkSplit(t, data) {
+			taken++
 		}
-	}
+		if _, err := readWhole(data); err == nil {
+			all++
+		}
+	})
 	t.Logf("the parallel reader took %d of %d lists", taken, all)
 	require.Greater(t, taken*10, all*8, "the parallel reader declines too many lists")
 }
@@ -68,6 +64,17 @@ func checkSplit(t *testing.T, data []byte) bool {
 		require.Equal(t, fingerprint(whole.FunctionConfig.YNode()), fingerprint(split.FunctionConfig.YNode()))
 	}
 	return true
+}
+
+// eachWrappedList calls do with every YAML stream of the repository, wrapped.
+func eachWrappedList(t *testing.T, do func(data []byte)) {
+	for _, path := range yamlFiles(t, "../..") {
+		stream, err := os.ReadFile(path)
+		require.NoError(t, err)
+		for _, data := range wrapped(stream) {
+			do(data)
+		}
+	}
 }
 
 // wrapped makes ResourceLists of a YAML stream: entries at column 0 and at column 2,
