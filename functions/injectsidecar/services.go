@@ -119,18 +119,9 @@ func (index serviceIndex) selecting(w workload.Workload) []*yaml.RNode {
 	}
 	labels := w.Labels()
 	for _, svc := range candidates {
-		if matches(svc.selector, labels) {
+		if workload.Subset(svc.selector, labels) {
 			found = append(found, svc.item)
 		}
 	}
 	return found
-}
-
-func matches(selector, labels map[string]string) bool {
-	for k, v := range selector {
-		if got, ok := labels[k]; !ok || got != v {
-			return false
-		}
-	}
-	return true
 }

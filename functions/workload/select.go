@@ -26,10 +26,12 @@ func Matches(sel *fnconfigs.Selector, item *yaml.RNode) bool {
 	if len(sel.Namespaces) > 0 && !slices.Contains(sel.Namespaces, item.GetNamespace()) {
 		return false
 	}
-	return subset(sel.Labels, item.GetLabels()) && subset(sel.Annotations, item.GetAnnotations())
+	return Subset(sel.Labels, item.GetLabels()) && Subset(sel.Annotations, item.GetAnnotations())
 }
 
-func subset(want, have map[string]string) bool {
+// Subset tells whether have holds every key of want with its value, as a label selector
+// matches.
+func Subset(want, have map[string]string) bool {
 	for k, v := range want {
 		if got, ok := have[k]; !ok || got != v {
 			return false
