@@ -14,7 +14,7 @@ import (
 // forbids the Linux IDs, and pods without the containers the config names.
 func (p *pass) checkPod() bool {
 	ok := true
-	if yaml.GetValue(lookup(p.w.Template, "spec", "os", "name")) == "windows" {
+	if krm.ScalarAt(p.w.Template.YNode(), "spec", "os", "name") == "windows" {
 		p.errorf(p.w.Field("spec.os.name"),
 			"a Windows pod cannot have Linux user and group IDs (the API server rejects them): select only Linux workloads in spec.selector, or set securityContext.windowsOptions.runAsUserName in the manifest instead")
 		ok = false

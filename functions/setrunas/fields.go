@@ -76,7 +76,7 @@ func (s setting) satisfiedBy(value *yaml.RNode) bool {
 	case dropCapabilities:
 		return slices.Contains(scalars(value), "ALL")
 	case seccompProfile:
-		t := yaml.GetValue(lookup(value, "type"))
+		t := krm.ScalarAt(value.YNode(), "type")
 		return t == runtimeDefault || t == localhost
 	}
 	return sameJSON(value, s.value)
