@@ -1,7 +1,6 @@
 package setrunas
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -10,7 +9,6 @@ import (
 	"github.com/unbake/unbake/functions/krm"
 	"github.com/unbake/unbake/functions/workload"
 	"k8s.io/pod-security-admission/api"
-	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -56,12 +54,8 @@ func readConfig(t *testing.T, path string) *fnconfigs.SetRunAs {
 // selected are the workloads of a YAML stream that cfg's selector picks.
 func selected(t *testing.T, path string, cfg *fnconfigs.SetRunAs) []workload.Workload {
 	t.Helper()
-	data, err := os.ReadFile(path)
-	require.NoError(t, err)
-	items, err := kio.FromBytes(data)
-	require.NoError(t, err)
 	var picked []workload.Workload
-	for _, item := range items {
+	for _, item := range readItems(t, path) {
 		if w, ok := workload.Of(item); ok && !krm.Reserved(item) && workload.Matches(cfg.Spec.Selector, item) {
 			picked = append(picked, w)
 		}
