@@ -17,13 +17,10 @@ func lookup(parent *yaml.RNode, path ...string) *yaml.RNode {
 	return yaml.NewRNode(n)
 }
 
-// scalar is the value of field in the mapping n.
-func scalar(n *yaml.RNode, field string) string { return krm.ScalarAt(n.YNode(), field) }
-
 // indexOf is the index of the entry of the list field of parent whose key is want, or -1.
 func indexOf(parent *yaml.RNode, field, key, want string) int {
 	for i, n := range workload.Entries(parent, field) {
-		if scalar(n, key) == want {
+		if krm.ScalarAt(n.YNode(), key) == want {
 			return i
 		}
 	}
@@ -33,7 +30,7 @@ func indexOf(parent *yaml.RNode, field, key, want string) int {
 // mountIndex is the index of the container's mount at mountPath, or -1.
 func mountIndex(container *yaml.RNode, mountPath string) int {
 	for i, m := range workload.Entries(container, "volumeMounts") {
-		if path.Clean(scalar(m, "mountPath")) == path.Clean(mountPath) {
+		if path.Clean(krm.ScalarAt(m.YNode(), "mountPath")) == path.Clean(mountPath) {
 			return i
 		}
 	}
@@ -49,7 +46,7 @@ func removeWhere(parent *yaml.RNode, field, key, want string) error {
 	}
 	kept := list.YNode().Content[:0]
 	for _, n := range list.YNode().Content {
-		if scalar(yaml.NewRNode(n), key) != want {
+		if krm.ScalarAt(n, key) != want {
 			kept = append(kept, n)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/unbake/unbake/fnconfigs"
+	"github.com/unbake/unbake/functions/krm"
 	"github.com/unbake/unbake/functions/workload"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -23,7 +24,7 @@ func (a *application) insertionIndex() (int, bool) {
 	case fnconfigs.PositionAppend:
 		return len(inits), true
 	}
-	if i := slices.IndexFunc(inits, func(n *yaml.RNode) bool { return scalar(n, "name") == p.Name }); i >= 0 {
+	if i := slices.IndexFunc(inits, func(n *yaml.RNode) bool { return krm.ScalarAt(n.YNode(), "name") == p.Name }); i >= 0 {
 		if p.Edge == fnconfigs.PositionAfter {
 			i++
 		}
@@ -31,7 +32,7 @@ func (a *application) insertionIndex() (int, bool) {
 	}
 	names := make([]string, len(inits))
 	for i, n := range inits {
-		names[i] = strconv.Quote(scalar(n, "name"))
+		names[i] = strconv.Quote(krm.ScalarAt(n.YNode(), "name"))
 	}
 	have := "the pod has no init containers"
 	if len(names) > 0 {
@@ -52,9 +53,9 @@ func (a *application) insertionIndex() (int, bool) {
 func (a *application) describePlacement(at int) string {
 	inits := workload.Entries(lookup(a.work.Template, "spec"), workload.InitContainers)
 	describe := func(n *yaml.RNode, before bool) string {
-		name := strconv.Quote(scalar(n, "name"))
+		name := strconv.Quote(krm.ScalarAt(n.YNode(), "name"))
 		switch {
-		case scalar(n, "restartPolicy") != "Always":
+		case krm.ScalarAt(n.YNode(), "restartPolicy") != "Always":
 			return "init container " + name
 		case before:
 			return "native sidecar " + name + " (started before the steps, running alongside them)"
