@@ -11,7 +11,7 @@ import (
 )
 
 // newVolume is the pod volume of the ConfigMap: every file, with its mode.
-func newVolume(volumeName, configMapName string, files []file) (*yaml.RNode, error) {
+func newVolume(volumeName, configMapName string, files []file) (*yaml.Node, error) {
 	source := &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: configMapName}}
 	for _, f := range files {
 		source.Items = append(source.Items, corev1.KeyToPath{Key: f.key, Path: f.key, Mode: &f.mode})
@@ -22,14 +22,12 @@ func newVolume(volumeName, configMapName string, files []file) (*yaml.RNode, err
 	}
 	// Modes are written in decimal, which every YAML reader reads alike; the comment
 	// shows the octal form people know from chmod.
-	items, err := node.Pipe(yaml.Lookup("configMap", "items"))
-	if err != nil {
-		return nil, err
+	if items := krm.Lookup(node.YNode(), "configMap", "items"); items != nil { // none without files
+		for i, item := range items.Content {
+			krm.Lookup(item, "mode").LineComment = fmt.Sprintf("# %#o", files[i].mode)
+		}
 	}
-	for i, item := range items.Content() {
-		yaml.NewRNode(item).Field("mode").Value.YNode().LineComment = fmt.Sprintf("# %#o", files[i].mode)
-	}
-	return node, nil
+	return node.YNode(), nil
 }
 
 // newMounts are a target container's mounts: each file with a destination alone, by

@@ -48,7 +48,7 @@ func transform(cfg *fnconfigs.ScriptsToConfigMap, rl *krm.ResourceList) error {
 	var namespaces []string
 	seen := map[string]bool{}
 	for _, w := range targeted {
-		a := &application{cfg: cfg, config: rl.FunctionConfig, generator: generator, w: w, volume: volume.YNode(), mounts: mounts}
+		a := &application{cfg: cfg, config: rl.FunctionConfig, generator: generator, w: w, volume: volume, mounts: mounts}
 		stale := map[string]bool{cfg.Spec.ConfigMapName: true}
 		for name := range earlier[w.Item.GetNamespace()] {
 			stale[name] = true
