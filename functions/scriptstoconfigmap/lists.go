@@ -77,11 +77,11 @@ func replaceNamed(parent *yaml.RNode, name string, entries []*yaml.Node, e *edit
 
 // clearField removes the field at path under parent.
 func clearField(parent *yaml.RNode, path []string) error {
-	owner, err := parent.Pipe(yaml.Lookup(path[:len(path)-1]...))
-	if err != nil || owner == nil {
-		return err
+	owner := krm.Lookup(parent.YNode(), path[:len(path)-1]...)
+	if owner == nil {
+		return nil
 	}
-	return owner.PipeE(yaml.Clear(path[len(path)-1]))
+	return yaml.NewRNode(owner).PipeE(yaml.Clear(path[len(path)-1]))
 }
 
 // mountPaths lists, by container, where the volume called name is mounted.
