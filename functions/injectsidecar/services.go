@@ -20,12 +20,7 @@ func (in *injection) retargetServices(services serviceIndex) error {
 		ours[p.name] = true
 	}
 	for _, svc := range services.selecting(in.w) {
-		ports, err := svc.Pipe(yaml.Lookup("spec", "ports"))
-		if err != nil || ports == nil {
-			continue
-		}
-		for i, n := range ports.Content() {
-			port := yaml.NewRNode(n)
+		for i, port := range workload.Entries(svc, "spec", "ports") {
 			target := targetPort(port)
 			path := fmt.Sprintf("spec.ports[%d].targetPort", i)
 			owner, declared := byPort[target]
