@@ -61,7 +61,7 @@ func portOwners(w workload.Workload) map[string]string {
 }
 
 // targetPort is the port a Service port sends to; the API defaults it to the port itself.
-// A port without either gives "" (Field("port") would be nil: no .Value on it).
+// A port without either gives "".
 func targetPort(port *yaml.RNode) string {
 	if t := krm.ScalarAt(port.YNode(), "targetPort"); t != "" {
 		return t
