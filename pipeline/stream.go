@@ -59,7 +59,7 @@ func runOnStream(fn krm.Function, configPath string, items []*yaml.RNode, onlyOb
 		return 1
 	}
 	var in, list bytes.Buffer
-	if err := krm.Write(&in, &krm.ResourceList{Items: items, FunctionConfig: config}); err != nil {
+	if err := krm.Write(&in, krm.NewResourceList(items, config)); err != nil {
 		fmt.Fprintf(errOut, "%s: %v\n", fn.Name, err)
 		return 1
 	}
@@ -67,12 +67,16 @@ func runOnStream(fn krm.Function, configPath string, items []*yaml.RNode, onlyOb
 		return code
 	}
 	rendered, err := krm.Read(&list)
+	var written []*yaml.RNode
+	if err == nil {
+		written, err = rendered.Items()
+	}
 	if err != nil {
 		fmt.Fprintf(errOut, "%s: %v\n", fn.Name, err)
 		return 1
 	}
-	objects := rendered.Items[:0]
-	for _, item := range rendered.Items {
+	objects := written[:0]
+	for _, item := range written {
 		if !onlyObjects || !krm.Reserved(item) {
 			objects = append(objects, item)
 		}

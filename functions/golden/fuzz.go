@@ -55,7 +55,9 @@ func inputItems(t *testing.T, input []byte) []*yaml.RNode {
 	t.Helper()
 	list, err := krm.Read(resourceList(input, nil))
 	require.NoError(t, err, "the function succeeded on an input that is not a ResourceList")
-	return list.Items
+	items, err := list.Items()
+	require.NoError(t, err, "the function succeeded on an input with unreadable items")
+	return items
 }
 
 func identities(items []*yaml.RNode) map[string]bool {

@@ -84,13 +84,15 @@ func Process(t *testing.T, fn krm.Function, config, input []byte) Output {
 
 	written, err := krm.Read(bytes.NewReader(out.Bytes()))
 	require.NoError(t, err, "the function wrote an unreadable ResourceList:\n%s", out.String())
+	items, err := written.Items()
+	require.NoError(t, err, "the function wrote unreadable items:\n%s", out.String())
 	root, err := yaml.Parse(out.String())
 	require.NoError(t, err)
 	var results *yaml.RNode
 	if f := root.Field("results"); f != nil {
 		results = f.Value
 	}
-	return Output{Code: code, Items: written.Items, Stream: itemsText(t, out.Bytes(), len(written.Items)),
+	return Output{Code: code, Items: items, Stream: itemsText(t, out.Bytes(), len(items)),
 		Results: results, Stderr: stderr.String()}
 }
 

@@ -11,7 +11,7 @@ import (
 	"github.com/unbake/unbake/fnconfigs"
 	"github.com/unbake/unbake/functions/krm"
 	"github.com/unbake/unbake/functions/workload"
-	"sigs.k8s.io/kustomize/kyaml/yaml"
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 )
 
 //go:embed help.txt
@@ -24,45 +24,32 @@ var Function = krm.New("add-init-chain", "InitChain",
 
 func transform(cfg *fnconfigs.InitChain, rl *krm.ResourceList) error {
 	warnMovingRevisions(cfg, rl)
-	targets := workload.Select(rl, cfg.Spec.Targets, "spec.selector")
-	others := unpicked(rl.Items, targets)
-	if len(targets) == 0 && len(others) == 0 {
-		return nil // building the chain would be most of the run's work
-	}
-	c, err := newChain(cfg)
-	if err != nil {
-		return err
-	}
-	for _, w := range targets {
-		a := newApplication(c, rl.FunctionConfig, w)
-		if err := a.apply(); err != nil {
-			return err
+	var c *chain // built for the first workload: for none, it would be most of the run's work
+	// The targets' results come first, then those of the workloads the chain leaves.
+	var applied, released framework.Results
+	err := workload.Each(rl, cfg.Spec.Targets, "spec.selector", func(w workload.Workload, picked bool) error {
+		if c == nil {
+			var err error
+			if c, err = newChain(cfg); err != nil {
+				return err
+			}
 		}
-		rl.Results = append(rl.Results, a.results...)
-	}
-	for _, w := range others {
 		a := newApplication(c, rl.FunctionConfig, w)
+		if picked {
+			if err := a.apply(); err != nil {
+				return err
+			}
+			applied = append(applied, a.results...)
+			return nil
+		}
 		if err := a.release(); err != nil {
 			return err
 		}
-		rl.Results = append(rl.Results, a.results...)
-	}
-	return nil
-}
-
-// unpicked are the workloads among items that are not targets, in list order.
-func unpicked(items []*yaml.RNode, targets []workload.Workload) []workload.Workload {
-	picked := map[*yaml.RNode]bool{}
-	for _, w := range targets {
-		picked[w.Item] = true
-	}
-	var others []workload.Workload
-	for _, item := range items {
-		if w, ok := workload.Of(item); ok && !picked[item] && !krm.Reserved(item) {
-			others = append(others, w)
-		}
-	}
-	return others
+		released = append(released, a.results...)
+		return nil
+	})
+	rl.Results = append(append(rl.Results, applied...), released...)
+	return err
 }
 
 // isCommitSHA tells a full SHA-1 or SHA-256 commit name.

@@ -21,19 +21,30 @@ var Function = krm.New("inject-sidecar", "InjectSidecar",
 	help, func() *fnconfigs.InjectSidecar { return &fnconfigs.InjectSidecar{} }, transform)
 
 func transform(cfg *fnconfigs.InjectSidecar, rl *krm.ResourceList) error {
-	targets := workload.Select(rl, cfg.Spec.Targets, "spec.selector")
-	if len(targets) == 0 {
-		return nil // hashing the sidecars would be most of the run's work
-	}
-	containers, volumes, err := parts(cfg, rl.FunctionConfig)
-	if err != nil {
-		return err
-	}
 	var services serviceIndex
 	if cfg.Spec.ExposePort != "" {
-		services = indexServices(rl.Items)
+		// Services are edited after the workloads they select, so they stay trees.
+		items, err := rl.ItemsWith("Service")
+		if err != nil {
+			return err
+		}
+		services = indexServices(items)
 	}
-	for _, w := range targets {
+	// The parts are made for the first target: for none, hashing the sidecars would be
+	// most of the run's work.
+	var containers, volumes []part
+	made := false
+	return workload.Each(rl, cfg.Spec.Targets, "spec.selector", func(w workload.Workload, picked bool) error {
+		if !picked {
+			return nil
+		}
+		if !made {
+			var err error
+			if containers, volumes, err = parts(cfg, rl.FunctionConfig); err != nil {
+				return err
+			}
+			made = true
+		}
 		in := &injection{cfg: cfg, w: w, containers: containers, volumes: volumes}
 		changed, err := in.inject()
 		if err != nil {
@@ -53,8 +64,8 @@ func transform(cfg *fnconfigs.InjectSidecar, rl *krm.ResourceList) error {
 			}
 		}
 		rl.Results = append(rl.Results, in.results...)
-	}
-	return nil
+		return nil
+	})
 }
 
 func names(parts []part) string {

@@ -12,13 +12,12 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
-	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // checks reports what the config allows but is probably a mistake, as warnings on the
-// config (config is the functionConfig node), and checks the registry Secret in items.
-func (b *build) checks(config *yaml.RNode, items []*yaml.RNode) framework.Results {
-	s := b.cfg.Spec
+// config, and checks the registry Secret when the list holds it.
+func (b *build) checks(rl *krm.ResourceList) (framework.Results, error) {
+	s, config := b.cfg.Spec, rl.FunctionConfig
 	var results framework.Results
 	warn := func(fieldPath, format string, args ...any) *framework.Result {
 		r := krm.Warning(config, fieldPath, format, args...)
@@ -52,7 +51,14 @@ func (b *build) checks(config *yaml.RNode, items []*yaml.RNode) framework.Result
 		warn("spec.context", "kaniko checks out commit %s, but the images are tagged with revision %s (from %s): the tag would name another commit than the one built",
 			commit, b.rev.tag, b.rev.source)
 	}
-	return append(results, b.checkRegistrySecret(config, items)...)
+	if s.RegistrySecret == "" {
+		return results, nil
+	}
+	secrets, err := rl.ItemsWith(s.RegistrySecret) // a Secret's name is in its text
+	if err != nil {
+		return nil, err
+	}
+	return append(results, b.checkRegistrySecret(config, secrets)...), nil
 }
 
 // pinned tells whether image names one executor build: a digest, or a tag with a version

@@ -37,9 +37,13 @@ func transform(cfg *fnconfigs.KanikoJob, rl *krm.ResourceList) error {
 	}
 	rl.Results = append(rl.Results, krm.Info(job, "generated: kaniko builds %s and pushes %s%s",
 		cfg.Spec.Context, strings.Join(b.pushed(), ", "), rev.explain()))
-	rl.Results = append(rl.Results, b.checks(rl.FunctionConfig, rl.Items)...)
+	checks, err := b.checks(rl)
+	if err != nil {
+		return err
+	}
+	rl.Results = append(rl.Results, checks...)
 	if *cfg.Spec.WireImages {
-		b.wire(rl)
+		return b.wire(rl)
 	}
 	return nil
 }

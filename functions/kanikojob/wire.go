@@ -11,16 +11,16 @@ import (
 // wire sets the built reference on every container of the ResourceList's workloads whose
 // image is in a destination's repository, as kustomize's images: does; nothing else is
 // touched. With a revision that is the immutable revision tag, so each build rolls out.
-func (b *build) wire(rl *krm.ResourceList) {
+func (b *build) wire(rl *krm.ResourceList) error {
 	generator := kind + "." + b.cfg.Metadata.Name
 	uses := false
-	for _, item := range rl.Items {
+	err := rl.Each(func(item *yaml.RNode) error {
 		if krm.Reserved(item) || item.GetAnnotations(krm.GeneratedByAnnotation)[krm.GeneratedByAnnotation] == generator {
-			continue
+			return nil
 		}
 		w, ok := workload.Of(item)
 		if !ok {
-			continue
+			return nil
 		}
 		for _, c := range w.Containers() {
 			image := c.Node.Field("image")
@@ -43,10 +43,15 @@ func (b *build) wire(rl *krm.ResourceList) {
 					"container %q: image %s, built by KanikoJob %s (was %s)", c.Name(), d.built, b.cfg.Metadata.Name, was))
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if !uses {
 		rl.Results = append(rl.Results, krm.Propose(krm.Warning(rl.FunctionConfig, "spec.wireImages",
 			"no container of the ResourceList's workloads uses %s, so no image was wired: check the destinations, or set wireImages: false (as a kustomize generator the function sees no workloads)",
 			b.repositories()), false))
 	}
+	return nil
 }

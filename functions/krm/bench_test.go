@@ -37,7 +37,11 @@ func BenchmarkWrite(b *testing.B) {
 				b.Fatal(err)
 			}
 			if changed {
-				for _, item := range rl.Items {
+				items, err := rl.Items()
+				if err != nil {
+					b.Fatal(err)
+				}
+				for _, item := range items {
 					if err := item.PipeE(yaml.SetAnnotation("bench", "changed")); err != nil {
 						b.Fatal(err)
 					}

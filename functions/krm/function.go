@@ -67,12 +67,16 @@ func Main(fn Function, args []string) int {
 func Run(process func(*ResourceList) error, in io.Reader, out, errOut io.Writer) int {
 	rl, err := Read(in)
 	if err != nil {
-		fmt.Fprintf(errOut, "error: %v\n", err)
-		failed := &ResourceList{Results: asResults(err, nil)}
-		_ = Write(out, failed)
-		return 1
+		return failRead(err, out, errOut)
 	}
-	if err := process(rl); err != nil {
+	err = process(rl)
+	if input, ok := isInputError(err); ok {
+		return failRead(input.Err, out, errOut)
+	}
+	if err := rl.checkRest(); err != nil {
+		return failRead(err, out, errOut)
+	}
+	if err != nil {
 		rl.Results = append(rl.Results, asResults(err, rl.FunctionConfig)...)
 	}
 	// Warnings and errors also go to stderr: kustomize shows a function's stderr, not its results.
@@ -90,4 +94,14 @@ func Run(process func(*ResourceList) error, in io.Reader, out, errOut io.Writer)
 		return 1
 	}
 	return 0
+}
+
+// failRead reports input that cannot be read: an error result alone.
+func failRead(err error, out, errOut io.Writer) int {
+	if input, ok := isInputError(err); ok {
+		err = input.Err
+	}
+	fmt.Fprintf(errOut, "error: %v\n", err)
+	_ = Write(out, &ResourceList{Results: asResults(err, nil)})
+	return 1
 }

@@ -145,30 +145,40 @@ var fileAnnotations = []string{kioutil.PathAnnotation, kioutil.IndexAnnotation,
 // items that generator made in an earlier run: at the position of the first of them, or
 // at the end of the list. An earlier item identical to its replacement keeps its bytes.
 func (rl *ResourceList) ReplaceGenerated(generator string, items []*yaml.RNode) error {
+	if _, err := rl.ItemsWith(generator); err != nil { // the earlier ones are among these
+		return err
+	}
 	var previous []*yaml.RNode
+	earlier := map[*yaml.RNode]entry{}
 	at := -1
-	kept := rl.Items[:0]
-	for _, item := range rl.Items {
-		if !Reserved(item) && item.GetAnnotations(GeneratedByAnnotation)[GeneratedByAnnotation] == generator {
+	kept := rl.entries[:0]
+	for _, e := range rl.entries {
+		if e.tree != nil && !Reserved(e.tree) && e.tree.GetAnnotations(GeneratedByAnnotation)[GeneratedByAnnotation] == generator {
 			if at < 0 {
 				at = len(kept)
 			}
-			previous = append(previous, item)
+			previous = append(previous, e.tree)
+			earlier[e.tree] = e
 			continue
 		}
-		kept = append(kept, item)
+		kept = append(kept, e)
 	}
-	fresh := make([]*yaml.RNode, len(items))
+	fresh := make([]entry, len(items))
 	for i, item := range items {
 		if err := item.PipeE(yaml.SetAnnotation(GeneratedByAnnotation, generator)); err != nil {
 			return err
 		}
-		fresh[i] = sameOrNew(previous, item)
+		tree := sameOrNew(previous, item)
+		if e, ok := earlier[tree]; ok {
+			fresh[i] = e // with its text
+		} else {
+			fresh[i] = entry{tree: tree, keep: true, checked: true}
+		}
 	}
 	if at < 0 {
 		at = len(kept)
 	}
-	rl.Items = append(kept[:at:at], append(fresh, kept[at:]...)...)
+	rl.entries = append(kept[:at:at], append(fresh, kept[at:]...)...)
 	return nil
 }
 

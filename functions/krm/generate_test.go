@@ -97,13 +97,14 @@ items:
 	require.NoError(t, err)
 	fresh := yaml.MustParse("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: new-def\n")
 	require.NoError(t, rl.ReplaceGenerated("ScriptsToConfigMap.scripts", []*yaml.RNode{fresh}))
-	require.Len(t, rl.Items, 3)
-	require.Equal(t, "new-def", rl.Items[1].GetName())
-	require.Equal(t, "scripts.yaml", rl.Items[1].GetAnnotations()["config.kubernetes.io/path"])
-	require.Equal(t, "ScriptsToConfigMap.scripts", rl.Items[1].GetAnnotations()[GeneratedByAnnotation])
+	items := itemsOf(t, rl)
+	require.Len(t, items, 3)
+	require.Equal(t, "new-def", items[1].GetName())
+	require.Equal(t, "scripts.yaml", items[1].GetAnnotations()["config.kubernetes.io/path"])
+	require.Equal(t, "ScriptsToConfigMap.scripts", items[1].GetAnnotations()[GeneratedByAnnotation])
 
 	again := yaml.MustParse("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: new-def\n")
-	before := rl.Items[1]
+	before := items[1]
 	require.NoError(t, rl.ReplaceGenerated("ScriptsToConfigMap.scripts", []*yaml.RNode{again}))
-	require.Same(t, before, rl.Items[1], "an identical replacement keeps the earlier item")
+	require.Same(t, before, itemsOf(t, rl)[1], "an identical replacement keeps the earlier item")
 }

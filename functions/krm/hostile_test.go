@@ -28,8 +28,20 @@ func TestReadRejectsHostileInput(t *testing.T) {
 		"a List item is fine but a bare string is not": {header + "- just a string\n", "items[0]: expected a resource"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := Read(strings.NewReader(tc.in))
+			rl, err := Read(strings.NewReader(tc.in))
+			if err == nil {
+				_, err = rl.Items()
+			}
 			require.ErrorContains(t, err, tc.want)
+			for process, visit := range map[string]func(*ResourceList) error{
+				"looks at no item": func(*ResourceList) error { return nil },
+				"visits each item": func(rl *ResourceList) error { return rl.Each(func(*yaml.RNode) error { return nil }) },
+			} {
+				var out, stderr bytes.Buffer
+				require.Equal(t, 1, Run(visit, strings.NewReader(tc.in), &out, &stderr), process)
+				require.Contains(t, stderr.String(), tc.want, process)
+				require.Contains(t, out.String(), "items: []\n", process)
+			}
 		})
 	}
 }
@@ -54,7 +66,7 @@ func TestReadAcceptsOddButValidInput(t *testing.T) {
 	t.Run("YAML 1.1 booleans and octals stay strings", func(t *testing.T) {
 		in := header + "- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: a\n    labels: {a: 'y', b: \"on\", c: '0755', d: 'no'}\n"
 		out := roundTrip(t, in, func(rl *ResourceList) {
-			require.NoError(t, rl.Items[0].PipeE(yaml.SetLabel("changed", "true")))
+			require.NoError(t, itemsOf(t, rl)[0].PipeE(yaml.SetLabel("changed", "true")))
 		})
 		for _, want := range []string{"a: 'y'", `b: "on"`, "c: '0755'", "d: 'no'"} {
 			require.Contains(t, out, want)

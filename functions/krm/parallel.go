@@ -11,37 +11,16 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// parseItems parses every item on its own, on all CPUs, and records its text. ok is
-// false if any item does not parse or check: the caller reads the list as a whole then,
-// which reports the problem with its position in the input.
-func parseItems(texts []itemText) ([]*yaml.RNode, map[*yaml.Node]rawItem, bool) {
-	items := make([]*yaml.RNode, len(texts))
-	prints := make([]uint64, len(texts))
-	var failed atomic.Bool
-	eachIndex(len(texts), func(i int) {
-		item, err := parseItem(i, texts[i])
-		if err != nil {
-			failed.Store(true)
-			return
-		}
-		items[i], prints[i] = item, fingerprint(item.YNode())
-	})
-	if failed.Load() {
-		return nil, nil, false
-	}
-	raw := make(map[*yaml.Node]rawItem, len(items))
-	for i, item := range items {
-		raw[item.YNode()] = rawItem{text: texts[i].entry, fingerprint: prints[i]}
-	}
-	return items, raw, true
-}
-
 // parseItem parses one item: with fastParse where it can, else with yaml.v3 under an
 // "items:" key, so that comments attach to its nodes as they do in the whole list, its
-// line numbers moved to the input's.
-func parseItem(i int, t itemText) (*yaml.RNode, error) {
+// line numbers moved to the input's. It checks the item unless the text is unbake's own.
+func parseItem(i int, t itemText, ours bool) (*yaml.RNode, error) {
+	check := asItem
+	if ours {
+		check = func(_ int, n *yaml.Node) (*yaml.RNode, error) { return yaml.NewRNode(n), nil }
+	}
 	if n, ok := fastParse(t.entry, t.entryLine, t.dash); ok {
-		return asItem(i, n)
+		return check(i, n)
 	}
 	var doc yaml.Node
 	err := yaml.NewDecoder(io.MultiReader(bytes.NewReader(itemsKey), bytes.NewReader(t.text))).Decode(&doc)
@@ -56,7 +35,7 @@ func parseItem(i int, t itemText) (*yaml.RNode, error) {
 		return nil, errNotOneItem
 	}
 	shiftLines(seq.Content[0], t.line-2)
-	return asItem(i, seq.Content[0])
+	return check(i, seq.Content[0])
 }
 
 var (

@@ -6,17 +6,13 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// rawItem is an item's text as it came in, and a fingerprint of its parsed tree: an item
-// whose tree still has that fingerprint when written is written as its original text,
-// so items a function did not change keep their exact bytes, comments and spacing
-// included (the YAML encoder would normalise them).
-type rawItem struct {
-	text        []byte
-	fingerprint uint64
-}
+// An item whose tree still has the fingerprint it had when parsed is written as its
+// original text, so items a function did not change keep their exact bytes, comments and
+// spacing included (the YAML encoder would normalise them).
 
-// keepRaw records the original text of every item of the block-style sequence items.
-// Items whose text cannot be cut out cleanly are simply re-encoded when written.
+// keepRaw records the original text of every item of the block-style sequence items,
+// which rl's entries hold as trees. Items whose text cannot be cut out cleanly are simply
+// re-encoded when written.
 func (rl *ResourceList) keepRaw(data []byte, root, items *yaml.Node) {
 	lines := splitLines(data)
 	seq := items.Content
@@ -28,7 +24,6 @@ func (rl *ResourceList) keepRaw(data []byte, root, items *yaml.Node) {
 		}
 		starts[i] = withCommentsAbove(lines, dashLine(lines, item.Line-1, floor, item.Column-3), floor, item.Column-3)
 	}
-	rl.raw = make(map[*yaml.Node]rawItem, len(seq))
 	for i, item := range seq {
 		last := len(lines) - 1
 		if i+1 < len(seq) {
@@ -37,7 +32,7 @@ func (rl *ResourceList) keepRaw(data []byte, root, items *yaml.Node) {
 			last = next - 2
 		}
 		if text, ok := entryText(lines, starts[i], last, item.Column-3); ok {
-			rl.raw[item] = rawItem{text: text, fingerprint: fingerprint(item)}
+			rl.entries[i].source.entry, rl.entries[i].print = text, fingerprint(item)
 		}
 	}
 }
@@ -129,13 +124,16 @@ func splitLines(data []byte) [][]byte {
 
 func isSpaces(b []byte) bool { return len(bytes.TrimLeft(b, " ")) == 0 }
 
-// unchangedText returns the original text of item if its tree is as it was read.
-func (rl *ResourceList) unchangedText(item *yaml.Node) ([]byte, bool) {
-	raw, ok := rl.raw[item]
-	if !ok || fingerprint(item) != raw.fingerprint {
+// unchangedText returns the item's source text if it has no tree, or a tree as it was
+// parsed from that text.
+func (e *entry) unchangedText() ([]byte, bool) {
+	if e.tree == nil {
+		return e.source.entry, true
+	}
+	if e.source.entry == nil || fingerprint(e.tree.YNode()) != e.print {
 		return nil, false
 	}
-	return raw.text, true
+	return e.source.entry, true
 }
 
 // fingerprint hashes everything about a tree that the encoder writes (FNV-1a, without

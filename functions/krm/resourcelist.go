@@ -22,12 +22,14 @@ var acceptedAPIVersions = map[string]bool{APIVersion: true, "config.kubernetes.i
 // ResourceList is the function's input and output: the items, the functionConfig, and the
 // results a function reports.
 type ResourceList struct {
-	Items          []*yaml.RNode
 	FunctionConfig *yaml.RNode
 	Results        framework.Results
 
-	// raw holds the original text of the items that were read, by their node.
-	raw map[*yaml.Node]rawItem
+	// entries are the items, in order (see Items and Each).
+	entries []entry
+	// data is the input the items were cut from, read again as a whole to explain a
+	// problem in one of them.
+	data []byte
 }
 
 // Read parses a ResourceList in YAML or JSON.
@@ -46,8 +48,9 @@ func Read(in io.Reader) (*ResourceList, error) {
 	return readWhole(data)
 }
 
-// readSplit reads a list that splitList can cut, parsing its items in parallel. It
-// declines anything else, errors included: readWhole then tells what is wrong.
+// readSplit reads a list that splitList can cut, leaving its items as text to parse when
+// they are needed. It declines anything else, errors included: readWhole then tells what
+// is wrong.
 func readSplit(data []byte) (*ResourceList, bool) {
 	lt, ok := splitList(data)
 	if !ok {
@@ -64,8 +67,12 @@ func readSplit(data []byte) (*ResourceList, bool) {
 	if err != nil {
 		return nil, false
 	}
-	rl.Items, rl.raw, ok = parseItems(lt.items)
-	return rl, ok
+	rl.data = data
+	rl.entries = make([]entry, len(lt.items))
+	for i, t := range lt.items {
+		rl.entries[i].source = t
+	}
+	return rl, true
 }
 
 // readWhole parses the list as one document.
@@ -102,7 +109,7 @@ func readWhole(data []byte) (*ResourceList, error) {
 		if err != nil {
 			return nil, err
 		}
-		rl.Items = append(rl.Items, item)
+		rl.entries = append(rl.entries, entry{tree: item, keep: true, checked: true})
 	}
 	if !flow && !anchored {
 		rl.keepRaw(data, root.YNode(), items.Value.YNode())
@@ -176,25 +183,25 @@ func toBlockStyle(n *yaml.Node) {
 }
 
 // Write writes the list item by item: encoding one small document at a time keeps memory
-// proportional to the largest item rather than to the whole list. Items are made ready
-// a window at a time on all CPUs, and written in order.
+// proportional to the largest item rather than to the whole list. Items held as trees
+// are made ready a window at a time on all CPUs, and written in order.
 func Write(out io.Writer, rl *ResourceList) error {
 	var buf bytes.Buffer
 	buf.WriteString("apiVersion: " + APIVersion + "\nkind: " + resourceListKind + "\n")
-	if len(rl.Items) == 0 {
+	if len(rl.entries) == 0 {
 		buf.WriteString("items: []\n")
 	} else {
 		buf.WriteString("items:\n")
 	}
-	entries, errs := make([][]byte, writeWindow), make([]error, writeWindow)
-	for from := 0; from < len(rl.Items); from += writeWindow {
-		window := rl.Items[from:min(from+writeWindow, len(rl.Items))]
-		eachIndex(len(window), func(i int) { entries[i], errs[i] = rl.entry(window[i].YNode()) })
-		for i, item := range window {
+	texts, errs := make([][]byte, writeWindow), make([]error, writeWindow)
+	for from := 0; from < len(rl.entries); from += writeWindow {
+		window := rl.entries[from:min(from+writeWindow, len(rl.entries))]
+		eachIndex(len(window), func(i int) { texts[i], errs[i] = window[i].text() })
+		for i := range window {
 			if errs[i] != nil {
-				return fmt.Errorf("writing %s: %w", Describe(item), errs[i])
+				return fmt.Errorf("writing %s: %w", Describe(window[i].tree), errs[i])
 			}
-			buf.Write(entries[i])
+			buf.Write(texts[i])
 			if buf.Len() > 1<<16 {
 				if _, err := out.Write(buf.Bytes()); err != nil {
 					return err
@@ -224,13 +231,13 @@ func Write(out io.Writer, rl *ResourceList) error {
 // writeWindow is how many items are made ready for writing at once, in parallel.
 const writeWindow = 512
 
-// entry is an item's text as a sequence entry: its original text if unchanged.
-func (rl *ResourceList) entry(item *yaml.Node) ([]byte, error) {
-	if text, ok := rl.unchangedText(item); ok {
+// text is the item as a sequence entry: its source while its tree is unchanged.
+func (e *entry) text() ([]byte, error) {
+	if text, ok := e.unchangedText(); ok {
 		return text, nil
 	}
 	var b bytes.Buffer
-	err := writeSequenceEntry(&b, item)
+	err := writeSequenceEntry(&b, e.tree.YNode())
 	return b.Bytes(), err
 }
 

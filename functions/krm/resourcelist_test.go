@@ -67,14 +67,14 @@ func TestUntouchedListIsByteIdentical(t *testing.T) {
 
 func TestChangedItemIsReencodedAndOthersKeepTheirBytes(t *testing.T) {
 	out := roundTrip(t, list, func(rl *ResourceList) {
-		require.NoError(t, rl.Items[1].PipeE(yaml.SetLabel("changed", "yes")))
+		require.NoError(t, itemsOf(t, rl)[1].PipeE(yaml.SetLabel("changed", "yes")))
 	})
 	require.Contains(t, out, "    name: a   # odd spacing before a comment\n", "untouched item lost its bytes")
 	require.Contains(t, out, "metadata: {name: b, labels: {app: b, changed: 'yes'}}")
 	require.Contains(t, out, "# a comment before the last item\n- apiVersion: v1\n  kind: Service")
 	again, err := Read(strings.NewReader(out))
 	require.NoError(t, err)
-	require.Len(t, again.Items, 3)
+	require.Equal(t, 3, again.Len())
 }
 
 // An item written by the encoder is what kyaml's own writer produces for it.
@@ -88,7 +88,7 @@ func TestEncodedItemsMatchKyamlWriter(t *testing.T) {
 		WrappingAPIVersion: APIVersion, WrappingKind: resourceListKind}.Write(nodes))
 
 	var got bytes.Buffer
-	require.NoError(t, Write(&got, &ResourceList{Items: nodes}))
+	require.NoError(t, Write(&got, NewResourceList(nodes, nil)))
 	require.Equal(t, want.String(), got.String())
 }
 
@@ -130,8 +130,9 @@ func TestReadRejectsWhatIsNotAResourceList(t *testing.T) {
 func TestRunWritesOnlyResultsOnError(t *testing.T) {
 	var out, stderr bytes.Buffer
 	code := Run(func(rl *ResourceList) error {
-		rl.Results = append(rl.Results, Error(rl.Items[0], "spec.x", "bad value: change spec.x"))
-		return rl.Items[0].PipeE(yaml.SetLabel("half", "written"))
+		items := itemsOf(t, rl)
+		rl.Results = append(rl.Results, Error(items[0], "spec.x", "bad value: change spec.x"))
+		return items[0].PipeE(yaml.SetLabel("half", "written"))
 	}, strings.NewReader(list), &out, &stderr)
 	require.Equal(t, 1, code)
 	require.NotContains(t, out.String(), "half")
@@ -147,4 +148,11 @@ func TestRunFailsOnUnreadableInput(t *testing.T) {
 	require.Equal(t, 1, code)
 	require.Contains(t, out.String(), "severity: error")
 	require.Contains(t, stderr.String(), "expected kind: ResourceList")
+}
+
+// itemsOf is rl's items as trees.
+func itemsOf(t testing.TB, rl *ResourceList) []*yaml.RNode {
+	items, err := rl.Items()
+	require.NoError(t, err)
+	return items
 }

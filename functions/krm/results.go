@@ -151,3 +151,23 @@ func qualifiedName(id *yaml.ResourceIdentifier) string {
 	}
 	return id.Name
 }
+
+// Subject is what results tell of item, its kind, name, namespace and file, as a small
+// tree of its own: results about item can then be made after Each released its tree.
+func Subject(item *yaml.RNode) *yaml.RNode {
+	n := item.YNode()
+	meta := map[string]string{"name": ScalarAt(n, "metadata", "name"), "namespace": ScalarAt(n, "metadata", "namespace")}
+	annotations := map[string]string{}
+	for _, key := range fileAnnotations {
+		if v := Lookup(n, "metadata", "annotations", key); v != nil {
+			annotations[key] = v.Value
+		}
+	}
+	subject := yaml.NewMapRNode(&map[string]string{"apiVersion": ScalarAt(n, "apiVersion"), "kind": ScalarAt(n, "kind")})
+	metadata := yaml.NewMapRNode(&meta)
+	if len(annotations) > 0 {
+		_ = metadata.PipeE(yaml.SetField("annotations", yaml.NewMapRNode(&annotations)))
+	}
+	_ = subject.PipeE(yaml.SetField("metadata", metadata))
+	return subject
+}

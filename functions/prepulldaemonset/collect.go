@@ -17,13 +17,15 @@ import (
 // found is an image reference and where it was written: a field of the config, or a
 // container of a workload.
 type found struct {
-	img   image
+	img image
+	// item is the config, or the workload's krm.Subject: what results about it need.
 	item  *yaml.RNode
 	field string
 	// where names the place in messages: the config field, or the container (kustomize
 	// shows a result's message and resource, not its field path).
 	where string
-	w     workload.Workload // zero for the config
+	// secrets are the workload's imagePullSecrets.
+	secrets []secretRef
 }
 
 // collection is what the config and the ResourceList say to pre-pull.
@@ -32,16 +34,21 @@ type collection struct {
 	listed     []found
 	discovered []found
 	results    framework.Results
+	// include and exclude are spec.include and spec.exclude, compiled.
+	include, exclude globs
 }
 
 // collect reads the listed images and, with discover, every pod template's images.
-func collect(cfg *fnconfigs.PrepullDaemonSet, rl *krm.ResourceList) *collection {
+func collect(cfg *fnconfigs.PrepullDaemonSet, rl *krm.ResourceList) (*collection, error) {
 	c := &collection{cfg: cfg}
 	for i, ref := range cfg.Spec.Images {
 		c.listed = append(c.listed, c.fromConfig(rl.FunctionConfig, ref, fmt.Sprintf("spec.images[%d]", i)))
 	}
 	if cfg.Spec.Discover {
-		c.discover(rl.Items)
+		c.include, c.exclude = compileGlobs(cfg.Spec.Include), compileGlobs(cfg.Spec.Exclude)
+		if err := rl.Each(c.discover); err != nil {
+			return nil, err
+		}
 	}
 	helpers := []found{c.fromConfig(rl.FunctionConfig, cfg.Spec.SleepImage, "spec.sleepImage")}
 	if cfg.Spec.Refresh != nil {
@@ -50,7 +57,7 @@ func collect(cfg *fnconfigs.PrepullDaemonSet, rl *krm.ResourceList) *collection 
 	for _, f := range slices.Concat(c.listed, c.discovered, helpers) {
 		c.checkLatest(f)
 	}
-	return c
+	return c, nil
 }
 
 // fromConfig is a reference of the config, which validation has already parsed.
@@ -59,40 +66,40 @@ func (c *collection) fromConfig(config *yaml.RNode, ref, fieldPath string) found
 	return found{img: img, item: config, field: fieldPath, where: fieldPath}
 }
 
-// discover reads the containers and init containers of every pod template, leaving out
+// discover reads the containers and init containers of item's pod template, leaving out
 // what any PrepullDaemonSet generated: its pods only hold copies of the images.
-func (c *collection) discover(items []*yaml.RNode) {
-	include, exclude := compileGlobs(c.cfg.Spec.Include), compileGlobs(c.cfg.Spec.Exclude)
-	for _, item := range items {
-		if krm.Reserved(item) || generatedByAnyConfig(item) {
-			continue
-		}
-		w, ok := workload.Of(item)
-		if !ok {
-			continue
-		}
-		for _, container := range w.Containers() {
-			fieldPath := w.Field(container.Field() + ".image")
-			ref := stringField(container.Node, "image")
-			if ref == "" {
-				c.results = append(c.results, krm.Warning(item, fieldPath,
-					"container %q has no image, so there is nothing to pre-pull for it", container.Name()))
-				continue
-			}
-			img, err := parseImage(ref)
-			spellings := []string{ref, img.key}
-			if (len(include) > 0 && !include.match(spellings...)) || exclude.match(spellings...) {
-				continue
-			}
-			if err != nil {
-				c.results = append(c.results, krm.Error(item, fieldPath,
-					"container %q: cannot pre-pull image %q: %v; correct the reference, or leave it out with spec.exclude",
-					container.Name(), ref, err))
-				continue
-			}
-			c.discovered = append(c.discovered, found{img: img, item: item, field: fieldPath, where: fmt.Sprintf("container %q", container.Name()), w: w})
-		}
+func (c *collection) discover(item *yaml.RNode) error {
+	if krm.Reserved(item) || generatedByAnyConfig(item) {
+		return nil
 	}
+	w, ok := workload.Of(item)
+	if !ok {
+		return nil
+	}
+	subject, secrets := krm.Subject(item), secretsOf(w)
+	for _, container := range w.Containers() {
+		fieldPath := w.Field(container.Field() + ".image")
+		ref := stringField(container.Node, "image")
+		if ref == "" {
+			c.results = append(c.results, krm.Warning(item, fieldPath,
+				"container %q has no image, so there is nothing to pre-pull for it", container.Name()))
+			continue
+		}
+		img, err := parseImage(ref)
+		spellings := []string{ref, img.key}
+		if (len(c.include) > 0 && !c.include.match(spellings...)) || c.exclude.match(spellings...) {
+			continue
+		}
+		if err != nil {
+			c.results = append(c.results, krm.Error(item, fieldPath,
+				"container %q: cannot pre-pull image %q: %v; correct the reference, or leave it out with spec.exclude",
+				container.Name(), ref, err))
+			continue
+		}
+		c.discovered = append(c.discovered, found{img: img, item: subject, field: fieldPath,
+			where: fmt.Sprintf("container %q", container.Name()), secrets: secrets})
+	}
+	return nil
 }
 
 // stringField is the value of a scalar field of n, "" when it is missing.

@@ -24,7 +24,10 @@ var Function = krm.New("gen-prepull-daemonset", kind,
 	help, func() *fnconfigs.PrepullDaemonSet { return &fnconfigs.PrepullDaemonSet{} }, transform)
 
 func transform(cfg *fnconfigs.PrepullDaemonSet, rl *krm.ResourceList) error {
-	c := collect(cfg, rl)
+	c, err := collect(cfg, rl)
+	if err != nil {
+		return err
+	}
 	images, listed := c.images()
 	pullSecrets := c.pullSecrets()
 	rl.Results = append(rl.Results, c.results...)

@@ -24,7 +24,7 @@ func (c *collection) pullSecrets() []string {
 	var added []string
 	reported := map[string]bool{}
 	for _, f := range c.discovered {
-		for _, ref := range secretsOf(f.w) {
+		for _, ref := range f.secrets {
 			if !slices.Contains(names, ref.name) && !slices.Contains(added, ref.name) {
 				added = append(added, ref.name)
 			}

@@ -38,7 +38,11 @@ func (f file) isScript() bool { return bytes.HasPrefix(f.content, []byte("#!")) 
 // rendered holds its subpackages), else the working directory, which kustomize sets to
 // the directory of the kustomization that lists the function.
 func sourceDir(rl *krm.ResourceList) (dir, name string, err error) {
-	for _, n := range append([]*yaml.RNode{rl.FunctionConfig}, rl.Items...) {
+	annotated, err := rl.ItemsWith(packagePathAnnotation)
+	if err != nil {
+		return "", "", err
+	}
+	for _, n := range append([]*yaml.RNode{rl.FunctionConfig}, annotated...) {
 		p := n.GetAnnotations(packagePathAnnotation)[packagePathAnnotation]
 		if p != "" && (dir == "" || len(p) < len(dir)) {
 			dir = p

@@ -7,6 +7,7 @@ import (
 	"github.com/unbake/unbake/functions/krm"
 	"github.com/unbake/unbake/functions/workload"
 	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -118,31 +119,17 @@ func (a *application) removeVolume(name string, e *edit) error {
 	return setMounts(a.w, name, nil, e)
 }
 
-// releaseUntargeted unmounts this config's volume from the workloads it no longer targets.
-func releaseUntargeted(rl *krm.ResourceList, targeted []workload.Workload, generator string) error {
-	picked := map[*yaml.RNode]bool{}
-	for _, w := range targeted {
-		picked[w.Item] = true
+// release unmounts this config's volume from a workload it no longer targets.
+func release(w workload.Workload, generator string) (framework.Results, error) {
+	previous := ownedVolume(w, generator)
+	if previous == "" {
+		return nil, nil
 	}
-	for _, item := range rl.Items {
-		if picked[item] || krm.Reserved(item) {
-			continue
-		}
-		w, ok := workload.Of(item)
-		if !ok {
-			continue
-		}
-		a := &application{generator: generator, w: w}
-		previous := ownedVolume(w, generator)
-		if previous == "" {
-			continue
-		}
-		mounted := mountPaths(w, previous)
-		if err := a.unmount(previous); err != nil {
-			return err
-		}
-		a.warnLeftCommand(mounted)
-		rl.Results = append(rl.Results, a.results...)
+	a := &application{generator: generator, w: w}
+	mounted := mountPaths(w, previous)
+	if err := a.unmount(previous); err != nil {
+		return nil, err
 	}
-	return nil
+	a.warnLeftCommand(mounted)
+	return a.results, nil
 }

@@ -43,11 +43,21 @@ func transform(cfg *fnconfigs.ScriptsToConfigMap, rl *krm.ResourceList) error {
 	if err != nil {
 		return err
 	}
-	earlier := earlierNames(rl.Items, generator)
-	targeted := workload.Select(rl, cfg.Spec.Target.Targets, "spec.target.selector")
+	previous, err := rl.ItemsWith(generator)
+	if err != nil {
+		return err
+	}
+	earlier := earlierNames(previous, generator)
 	var namespaces []string
 	seen := map[string]bool{}
-	for _, w := range targeted {
+	// The targets' results come first, then those of the workloads the config leaves.
+	var applied, released framework.Results
+	err = workload.Each(rl, cfg.Spec.Target.Targets, "spec.target.selector", func(w workload.Workload, picked bool) error {
+		if !picked {
+			results, err := release(w, generator)
+			released = append(released, results...)
+			return err
+		}
 		a := &application{cfg: cfg, config: rl.FunctionConfig, generator: generator, w: w, volume: volume, mounts: mounts}
 		stale := map[string]bool{cfg.Spec.ConfigMapName: true}
 		for name := range earlier[w.Item.GetNamespace()] {
@@ -56,19 +66,21 @@ func transform(cfg *fnconfigs.ScriptsToConfigMap, rl *krm.ResourceList) error {
 		if err := a.apply(cm.GetName(), stale); err != nil {
 			return err
 		}
-		rl.Results = append(rl.Results, a.results...)
+		applied = append(applied, a.results...)
 		if ns := w.Item.GetNamespace(); !seen[ns] {
 			seen[ns] = true
 			namespaces = append(namespaces, ns)
 		}
-	}
-	if err := releaseUntargeted(rl, targeted, generator); err != nil {
+		return nil
+	})
+	rl.Results = append(append(rl.Results, applied...), released...)
+	if err != nil {
 		return err
 	}
 	if krm.HasErrors(rl.Results) {
 		return nil
 	}
-	if !*cfg.Spec.HashSuffix && len(targeted) > 0 && hasDestination(files) {
+	if !*cfg.Spec.HashSuffix && len(namespaces) > 0 && hasDestination(files) {
 		rl.Results = append(rl.Results, krm.Propose(krm.Warning(rl.FunctionConfig, "spec.hashSuffix",
 			"files mounted at a destination (by subPath) never see updates of the ConfigMap: the pods keep the old content until they restart. With hashSuffix: true, changed files get a new ConfigMap name, which changes the pod template and rolls the pods"), true))
 	}
@@ -151,8 +163,12 @@ func generatedBy(item *yaml.RNode, generator string) bool {
 // generate puts the ConfigMaps in place of those generated before, and reports the ones
 // that are new or have new content.
 func generate(rl *krm.ResourceList, generator string, items []*yaml.RNode, files int) error {
+	previous, err := rl.ItemsWith(generator)
+	if err != nil {
+		return err
+	}
 	earlier := map[string]*yaml.RNode{}
-	for _, item := range rl.Items {
+	for _, item := range previous {
 		if generatedBy(item, generator) {
 			earlier[item.GetNamespace()+"/"+item.GetName()] = item
 		}

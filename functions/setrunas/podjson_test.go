@@ -27,11 +27,11 @@ func TestJSONWriterMatchesMarshalJSON(t *testing.T) {
 		if expected := filepath.Join(dir, "expected.yaml"); fileExists(expected) {
 			items = append(items, readItems(t, expected)...)
 		}
-		rl := &krm.ResourceList{Items: readItems(t, input)}
-		rl.FunctionConfig, err = yaml.ReadFile(filepath.Join(dir, "config.yaml"))
+		processed := readItems(t, input)
+		config, err := yaml.ReadFile(filepath.Join(dir, "config.yaml"))
 		require.NoError(t, err)
-		require.NoError(t, Function.Process(rl))
-		for _, item := range append(items, rl.Items...) {
+		require.NoError(t, Function.Process(krm.NewResourceList(processed, config)))
+		for _, item := range append(items, processed...) {
 			if w, ok := workload.Of(item); ok && requireAgreement(t, w.Template) {
 				written++
 			}

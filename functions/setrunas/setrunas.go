@@ -26,12 +26,15 @@ func transform(cfg *fnconfigs.SetRunAs, rl *krm.ResourceList) error {
 			"runuser replaces the process's supplementary groups with the ones the image's /etc/group gives user %q, so fsGroup and supplementalGroups do not reach the wrapped command: add the user to those groups in the image, or rely on runAsGroup",
 			s.GroupSetup.User))
 	}
-	for _, w := range workload.Select(rl, cfg.Spec.Targets, "spec.selector") {
+	return workload.Each(rl, cfg.Spec.Targets, "spec.selector", func(w workload.Workload, picked bool) error {
+		if !picked {
+			return nil
+		}
 		p := newPass(cfg, w)
 		if err := p.run(); err != nil {
 			return err
 		}
 		rl.Results = append(rl.Results, p.results...)
-	}
-	return nil
+		return nil
+	})
 }

@@ -40,22 +40,30 @@ func Subset(want, have map[string]string) bool {
 	return true
 }
 
-// Select returns the workloads targets pick, in list order. When none match and the
-// config does not allow that, it adds an error result on selectorPath to rl.
-func Select(rl *krm.ResourceList, targets fnconfigs.Targets, selectorPath string) []Workload {
-	var picked []Workload
-	for _, item := range rl.Items {
-		if krm.Reserved(item) || !Matches(targets.Selector, item) {
-			continue
+// Each calls visit on every workload of rl in list order, telling whether targets pick
+// it, as rl.Each visits items: visit must not keep w beyond the call. When targets pick
+// none and the config does not allow that, it adds an error result on selectorPath to rl.
+func Each(rl *krm.ResourceList, targets fnconfigs.Targets, selectorPath string, visit func(w Workload, picked bool) error) error {
+	matched := false
+	err := rl.Each(func(item *yaml.RNode) error {
+		if krm.Reserved(item) {
+			return nil
 		}
-		if w, ok := Of(item); ok {
-			picked = append(picked, w)
+		w, ok := Of(item)
+		if !ok {
+			return nil
 		}
+		picked := Matches(targets.Selector, item)
+		matched = matched || picked
+		return visit(w, picked)
+	})
+	if err != nil {
+		return err
 	}
-	if len(picked) == 0 && !targets.AllowNoMatch {
+	if !matched && !targets.AllowNoMatch {
 		rl.Results = append(rl.Results, krm.Error(rl.FunctionConfig, selectorPath,
 			"%s matches no workload among the %d items: correct the selector (kinds: %v), or set allowNoMatch: true if that is expected",
-			selectorPath, len(rl.Items), fnconfigs.WorkloadKinds))
+			selectorPath, rl.Len(), fnconfigs.WorkloadKinds))
 	}
-	return picked
+	return nil
 }

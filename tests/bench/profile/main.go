@@ -22,6 +22,7 @@ func main() {
 	in := flag.String("in", "", "ResourceList file (default: a generated list)")
 	n := flag.Int("n", 10000, "items of the generated list")
 	out := flag.String("cpuprofile", "cpu.pprof", "profile file")
+	heap := flag.String("memprofile", "", "allocation profile file (empty: none)")
 	flag.Parse()
 	fn, ok := pipeline.Lookup(*fnName)
 	if *fnName == pipeline.Run.Name {
@@ -47,6 +48,12 @@ func main() {
 	}
 	code := krm.Run(fn.Process, list, io.Discard, os.Stderr)
 	pprof.StopCPUProfile()
+	if *heap != "" {
+		if err := writeHeap(*heap); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+	}
 	os.Exit(code)
 }
 
@@ -59,4 +66,14 @@ func input(path string, n int, fn string) (io.Reader, error) {
 		config = configs.For(fn)
 	}
 	return bytes.NewReader(gen.List(n, config)), nil
+}
+
+// writeHeap writes the heap profile: what the run allocated, by place (alloc_space).
+func writeHeap(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return pprof.Lookup("allocs").WriteTo(f, 0)
 }

@@ -1,0 +1,196 @@
+package krm
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// entry is one item of the list. An item read from a block-style list stays text until a
+// function asks for it; one that Each parsed goes back to text when visited, so memory
+// holds the list's text and a window of trees, not a tree of every item.
+type entry struct {
+	// tree is the parsed item, nil while the item is only text.
+	tree *yaml.RNode
+	// keep holds tree until Write: the item was asked for as a tree, or made in the run.
+	keep bool
+	// source is the item's text as a sequence entry (nil if it has none): as read, or as
+	// unbake wrote it when a visit changed it. Write writes it while tree is nil or unchanged.
+	source itemText
+	// ours tells that source is unbake's writing, not input to check.
+	ours bool
+	// checked tells that the item was parsed and checked once.
+	checked bool
+	// print is tree's fingerprint when it was parsed from source.
+	print uint64
+}
+
+// NewResourceList makes a list of items, held as trees, and a functionConfig.
+func NewResourceList(items []*yaml.RNode, functionConfig *yaml.RNode) *ResourceList {
+	rl := &ResourceList{FunctionConfig: functionConfig}
+	for _, item := range items {
+		rl.entries = append(rl.entries, entry{tree: item, keep: true, checked: true})
+	}
+	return rl
+}
+
+// Len is the number of items.
+func (rl *ResourceList) Len() int { return len(rl.entries) }
+
+// Items returns every item as a tree, and keeps the trees until Write: for code that
+// looks at items many times, or across the list.
+func (rl *ResourceList) Items() ([]*yaml.RNode, error) {
+	return rl.kept(func(*entry) bool { return true })
+}
+
+// ItemsWith is Items for the items whose text may contain s, a string without spaces,
+// quotes or backslashes (such as a kind or a generator's name): it returns at least
+// every item with a string field that contains s, and others that the caller must tell
+// apart. Items whose text cannot hold s are not parsed.
+func (rl *ResourceList) ItemsWith(s string) ([]*yaml.RNode, error) {
+	needle := []byte(s)
+	return rl.kept(func(e *entry) bool {
+		text := e.source.entry
+		// A scalar's text holds its value, but for escapes (a backslash) and the folding
+		// of lines at spaces, which s has none of.
+		return e.tree != nil || bytes.Contains(text, needle) || bytes.IndexByte(text, '\\') >= 0
+	})
+}
+
+// kept parses the entries wanted picks, keeps their trees, and returns them in order.
+func (rl *ResourceList) kept(wanted func(*entry) bool) ([]*yaml.RNode, error) {
+	var picked []int
+	for i := range rl.entries {
+		if wanted(&rl.entries[i]) {
+			picked = append(picked, i)
+		}
+	}
+	if err := rl.parse(picked); err != nil {
+		return nil, err
+	}
+	items := make([]*yaml.RNode, len(picked))
+	for k, i := range picked {
+		rl.entries[i].keep = true
+		items[k] = rl.entries[i].tree
+	}
+	return items, nil
+}
+
+// Each calls visit on every item in order, and stops at the first error. Items held as
+// text are parsed a window at a time on all CPUs, and go back to text once visited: as
+// their own bytes if visit left them unchanged, else written. visit must not keep the
+// trees it is given beyond the call, nor add or remove items.
+func (rl *ResourceList) Each(visit func(item *yaml.RNode) error) error {
+	for from := 0; from < len(rl.entries); from += writeWindow {
+		window := make([]int, 0, writeWindow)
+		for i := from; i < min(from+writeWindow, len(rl.entries)); i++ {
+			window = append(window, i)
+		}
+		if err := rl.parse(window); err != nil {
+			return err
+		}
+		for _, i := range window {
+			if err := visit(rl.entries[i].tree); err != nil {
+				return err
+			}
+		}
+		if err := rl.release(window); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// parse gives the entries at indexes a tree, parsing the text-only ones on all CPUs.
+func (rl *ResourceList) parse(indexes []int) error {
+	errs := make([]error, len(indexes))
+	eachIndex(len(indexes), func(k int) {
+		i := indexes[k]
+		e := &rl.entries[i]
+		if e.tree != nil {
+			return
+		}
+		if e.tree, errs[k] = parseItem(i, e.source, e.ours); errs[k] == nil {
+			e.print, e.checked = fingerprint(e.tree.YNode()), true
+		}
+	})
+	for k, err := range errs {
+		if err != nil {
+			return rl.unreadable(indexes[k], err)
+		}
+	}
+	return nil
+}
+
+// release turns the trees Each parsed at indexes back into text, writing the changed ones.
+func (rl *ResourceList) release(indexes []int) error {
+	errs := make([]error, len(indexes))
+	eachIndex(len(indexes), func(k int) {
+		e := &rl.entries[indexes[k]]
+		if e.keep || e.tree == nil {
+			return
+		}
+		if fingerprint(e.tree.YNode()) != e.print {
+			var b bytes.Buffer
+			if errs[k] = writeSequenceEntry(&b, e.tree.YNode()); errs[k] != nil {
+				return
+			}
+			e.source, e.ours = itemText{entry: b.Bytes(), text: b.Bytes(), line: 1, entryLine: 1}, true
+		}
+		e.tree = nil
+	})
+	for k, err := range errs {
+		if err != nil {
+			return fmt.Errorf("writing items[%d]: %w", indexes[k], err)
+		}
+	}
+	return nil
+}
+
+// checkRest parses and checks the items no function looked at, so that bad input is
+// reported whatever the function did.
+func (rl *ResourceList) checkRest() error {
+	var unchecked []int
+	for i, e := range rl.entries {
+		if !e.checked {
+			unchecked = append(unchecked, i)
+		}
+	}
+	if err := rl.parse(unchecked); err != nil {
+		return err
+	}
+	for _, i := range unchecked {
+		if !rl.entries[i].keep {
+			rl.entries[i].tree = nil
+		}
+	}
+	return nil
+}
+
+// InputError is a problem of the input found while reading its items: it is reported
+// as Read reports one, without the function's results.
+type InputError struct{ Err error }
+
+func (e *InputError) Error() string { return e.Err.Error() }
+
+func (e *InputError) Unwrap() error { return e.Err }
+
+// unreadable explains why the item at i does not parse or check: the reader of the whole
+// list tells where in the input the problem is.
+func (rl *ResourceList) unreadable(i int, err error) error {
+	if rl.entries[i].ours {
+		return fmt.Errorf("reading back items[%d] as written: %w", i, err)
+	}
+	if _, whole := readWhole(rl.data); whole != nil {
+		return &InputError{whole}
+	}
+	return &InputError{fmt.Errorf("items[%d]: %w", i, err)}
+}
+
+// isInputError tells an InputError apart from the function's own errors.
+func isInputError(err error) (*InputError, bool) {
+	var input *InputError
+	return input, errors.As(err, &input)
+}
