@@ -24,7 +24,7 @@ func transform(cfg *fnconfigs.InjectSidecar, rl *krm.ResourceList) error {
 	var services serviceIndex
 	if cfg.Spec.ExposePort != "" {
 		// Services are edited after the workloads they select, so they stay trees.
-		items, err := rl.ItemsWith("Service")
+		items, err := rl.ItemsWith("Service", isService)
 		if err != nil {
 			return err
 		}

@@ -81,7 +81,7 @@ type service struct {
 func indexServices(items []*yaml.RNode) serviceIndex {
 	index := serviceIndex{}
 	for _, item := range items {
-		if item.GetKind() != "Service" || item.GetApiVersion() != "v1" || krm.Reserved(item) {
+		if !isService(item) {
 			continue
 		}
 		if selector := selectorOf(item); len(selector) > 0 {
@@ -90,6 +90,10 @@ func indexServices(items []*yaml.RNode) serviceIndex {
 		}
 	}
 	return index
+}
+
+func isService(item *yaml.RNode) bool {
+	return item.GetKind() == "Service" && item.GetApiVersion() == "v1" && !krm.Reserved(item)
 }
 
 func selectorOf(svc *yaml.RNode) map[string]string {

@@ -12,6 +12,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // checks reports what the config allows but is probably a mistake, as warnings on the
@@ -54,7 +55,7 @@ func (b *build) checks(rl *krm.ResourceList) (framework.Results, error) {
 	if s.RegistrySecret == "" {
 		return results, nil
 	}
-	secrets, err := rl.ItemsWith(s.RegistrySecret) // a Secret's name is in its text
+	secrets, err := rl.ItemsWith(s.RegistrySecret, func(item *yaml.RNode) bool { return isSecretNamed(item, s.RegistrySecret) })
 	if err != nil {
 		return nil, err
 	}

@@ -75,7 +75,7 @@ func (b *build) checkRegistrySecret(config *yaml.RNode, items []*yaml.RNode) fra
 // name in another namespace.
 func findSecret(items []*yaml.RNode, secretName, namespace string) (secret, elsewhere *yaml.RNode) {
 	for _, item := range items {
-		if item.GetKind() != "Secret" || item.GetApiVersion() != "v1" || item.GetName() != secretName || krm.Reserved(item) {
+		if !isSecretNamed(item, secretName) {
 			continue
 		}
 		if item.GetNamespace() == namespace {
@@ -84,6 +84,10 @@ func findSecret(items []*yaml.RNode, secretName, namespace string) (secret, else
 		elsewhere = item
 	}
 	return nil, elsewhere
+}
+
+func isSecretNamed(item *yaml.RNode, name string) bool {
+	return item.GetKind() == "Secret" && item.GetApiVersion() == "v1" && item.GetName() == name && !krm.Reserved(item)
 }
 
 // secretValue reads key from stringData, or base64-decoded from data.

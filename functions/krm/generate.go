@@ -145,7 +145,7 @@ var fileAnnotations = []string{kioutil.PathAnnotation, kioutil.IndexAnnotation,
 // items that generator made in an earlier run: at the position of the first of them, or
 // at the end of the list. An earlier item identical to its replacement keeps its bytes.
 func (rl *ResourceList) ReplaceGenerated(generator string, items []*yaml.RNode) error {
-	if _, err := rl.ItemsWith(generator); err != nil { // the earlier ones are among these
+	if _, err := rl.Generated(generator); err != nil { // they are trees now
 		return err
 	}
 	var previous []*yaml.RNode
@@ -153,7 +153,7 @@ func (rl *ResourceList) ReplaceGenerated(generator string, items []*yaml.RNode) 
 	at := -1
 	kept := rl.entries[:0]
 	for _, e := range rl.entries {
-		if e.tree != nil && !Reserved(e.tree) && e.tree.GetAnnotations(GeneratedByAnnotation)[GeneratedByAnnotation] == generator {
+		if e.tree != nil && generatedBy(e.tree, generator) {
 			if at < 0 {
 				at = len(kept)
 			}
@@ -180,6 +180,16 @@ func (rl *ResourceList) ReplaceGenerated(generator string, items []*yaml.RNode) 
 	}
 	rl.entries = append(kept[:at:at], append(fresh, kept[at:]...)...)
 	return nil
+}
+
+// Generated returns the items that generator ("<Kind>.<name>") made, as trees kept
+// until Write.
+func (rl *ResourceList) Generated(generator string) ([]*yaml.RNode, error) {
+	return rl.ItemsWith(generator, func(item *yaml.RNode) bool { return generatedBy(item, generator) })
+}
+
+func generatedBy(item *yaml.RNode, generator string) bool {
+	return !Reserved(item) && item.GetAnnotations(GeneratedByAnnotation)[GeneratedByAnnotation] == generator
 }
 
 // sameOrNew returns the earlier item of the same kind, namespace and name when it equals

@@ -42,38 +42,50 @@ func (rl *ResourceList) Len() int { return len(rl.entries) }
 // Items returns every item as a tree, and keeps the trees until Write: for code that
 // looks at items many times, or across the list.
 func (rl *ResourceList) Items() ([]*yaml.RNode, error) {
-	return rl.kept(func(*entry) bool { return true })
-}
-
-// ItemsWith is Items for the items whose text may contain s, a string without spaces,
-// quotes or backslashes (such as a kind or a generator's name): it returns at least
-// every item with a string field that contains s, and others that the caller must tell
-// apart. Items whose text cannot hold s are not parsed.
-func (rl *ResourceList) ItemsWith(s string) ([]*yaml.RNode, error) {
-	needle := []byte(s)
-	return rl.kept(func(e *entry) bool {
-		text := e.source.entry
-		// A scalar's text holds its value, but for escapes (a backslash) and the folding
-		// of lines at spaces, which s has none of.
-		return e.tree != nil || bytes.Contains(text, needle) || bytes.IndexByte(text, '\\') >= 0
-	})
-}
-
-// kept parses the entries wanted picks, keeps their trees, and returns them in order.
-func (rl *ResourceList) kept(wanted func(*entry) bool) ([]*yaml.RNode, error) {
-	var picked []int
-	for i := range rl.entries {
-		if wanted(&rl.entries[i]) {
-			picked = append(picked, i)
-		}
+	all := make([]int, len(rl.entries))
+	for i := range all {
+		all[i] = i
 	}
-	if err := rl.parse(picked); err != nil {
+	if err := rl.parse(all); err != nil {
 		return nil, err
 	}
-	items := make([]*yaml.RNode, len(picked))
-	for k, i := range picked {
+	items := make([]*yaml.RNode, len(all))
+	for i := range rl.entries {
 		rl.entries[i].keep = true
-		items[k] = rl.entries[i].tree
+		items[i] = rl.entries[i].tree
+	}
+	return items, nil
+}
+
+// ItemsWith is Items for the items match picks. match must pick only items with a
+// scalar (a key or a value) that contains s, a string without spaces, quotes or
+// backslashes such as a kind or a name: only the items whose text can hold s are parsed.
+func (rl *ResourceList) ItemsWith(s string, match func(item *yaml.RNode) bool) ([]*yaml.RNode, error) {
+	needle := []byte(s)
+	var candidates []int
+	for i, e := range rl.entries {
+		// A scalar's text holds its value, but for escapes (a backslash) and the folding
+		// of lines at spaces, which s has none of.
+		if e.tree != nil || bytes.Contains(e.source.entry, needle) || bytes.IndexByte(e.source.entry, '\\') >= 0 {
+			candidates = append(candidates, i)
+		}
+	}
+	var items []*yaml.RNode
+	for from := 0; from < len(candidates); from += writeWindow {
+		window := candidates[from:min(from+writeWindow, len(candidates))]
+		if err := rl.parse(window); err != nil {
+			return nil, err
+		}
+		for _, i := range window {
+			e := &rl.entries[i]
+			switch {
+			case match(e.tree):
+				e.keep = true
+				items = append(items, e.tree)
+			case !e.keep:
+				e.tree = nil // unchanged: its text stands
+			}
+		}
 	}
 	return items, nil
 }

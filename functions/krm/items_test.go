@@ -67,7 +67,7 @@ func TestItemsWithKeepsTheTrees(t *testing.T) {
 		"- {apiVersion: v1, kind: \"\\x53ervice\", metadata: {name: escaped}}\n"
 	rl, err := Read(strings.NewReader(in))
 	require.NoError(t, err)
-	services, err := rl.ItemsWith("Service")
+	services, err := rl.ItemsWith("Service", func(item *yaml.RNode) bool { return item.GetKind() == "Service" })
 	require.NoError(t, err)
 	var names []string
 	for _, s := range services {

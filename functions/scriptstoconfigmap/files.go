@@ -38,12 +38,12 @@ func (f file) isScript() bool { return bytes.HasPrefix(f.content, []byte("#!")) 
 // rendered holds its subpackages), else the working directory, which kustomize sets to
 // the directory of the kustomization that lists the function.
 func sourceDir(rl *krm.ResourceList) (dir, name string, err error) {
-	annotated, err := rl.ItemsWith(packagePathAnnotation)
+	annotated, err := rl.ItemsWith(packagePathAnnotation, func(item *yaml.RNode) bool { return packagePath(item) != "" })
 	if err != nil {
 		return "", "", err
 	}
 	for _, n := range append([]*yaml.RNode{rl.FunctionConfig}, annotated...) {
-		p := n.GetAnnotations(packagePathAnnotation)[packagePathAnnotation]
+		p := packagePath(n)
 		if p != "" && (dir == "" || len(p) < len(dir)) {
 			dir = p
 		}
@@ -53,6 +53,10 @@ func sourceDir(rl *krm.ResourceList) (dir, name string, err error) {
 	}
 	dir, err = os.Getwd()
 	return dir, "the working directory (under kustomize, the kustomization's directory)", err
+}
+
+func packagePath(n *yaml.RNode) string {
+	return n.GetAnnotations(packagePathAnnotation)[packagePathAnnotation]
 }
 
 // readFiles reads the config's files and settles their modes. Errors and warnings about

@@ -43,11 +43,11 @@ func transform(cfg *fnconfigs.ScriptsToConfigMap, rl *krm.ResourceList) error {
 	if err != nil {
 		return err
 	}
-	previous, err := rl.ItemsWith(generator)
+	previous, err := rl.Generated(generator)
 	if err != nil {
 		return err
 	}
-	earlier := earlierNames(previous, generator)
+	earlier := earlierNames(previous)
 	var namespaces []string
 	seen := map[string]bool{}
 	// The targets' results come first, then those of the workloads the config leaves.
@@ -139,14 +139,11 @@ func (a *application) apply(name string, stale map[string]bool) error {
 	return nil
 }
 
-// earlierNames are the names of the ConfigMaps generator made in an earlier run, by
-// namespace: references to them are references to this config's ConfigMap.
-func earlierNames(items []*yaml.RNode, generator string) map[string]map[string]bool {
+// earlierNames are the names of the ConfigMaps generated before, by namespace:
+// references to them are references to this config's ConfigMap.
+func earlierNames(previous []*yaml.RNode) map[string]map[string]bool {
 	names := map[string]map[string]bool{}
-	for _, item := range items {
-		if !generatedBy(item, generator) {
-			continue
-		}
+	for _, item := range previous {
 		ns := item.GetNamespace()
 		if names[ns] == nil {
 			names[ns] = map[string]bool{}
@@ -156,22 +153,16 @@ func earlierNames(items []*yaml.RNode, generator string) map[string]map[string]b
 	return names
 }
 
-func generatedBy(item *yaml.RNode, generator string) bool {
-	return !krm.Reserved(item) && item.GetAnnotations(krm.GeneratedByAnnotation)[krm.GeneratedByAnnotation] == generator
-}
-
 // generate puts the ConfigMaps in place of those generated before, and reports the ones
 // that are new or have new content.
 func generate(rl *krm.ResourceList, generator string, items []*yaml.RNode, files int) error {
-	previous, err := rl.ItemsWith(generator)
+	previous, err := rl.Generated(generator)
 	if err != nil {
 		return err
 	}
 	earlier := map[string]*yaml.RNode{}
 	for _, item := range previous {
-		if generatedBy(item, generator) {
-			earlier[item.GetNamespace()+"/"+item.GetName()] = item
-		}
+		earlier[item.GetNamespace()+"/"+item.GetName()] = item
 	}
 	if err := rl.ReplaceGenerated(generator, items); err != nil {
 		return err
