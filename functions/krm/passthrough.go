@@ -2,6 +2,7 @@ package krm
 
 import (
 	"bytes"
+	"hash/maphash"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -136,43 +137,41 @@ func (e *entry) unchangedText() ([]byte, bool) {
 	return e.source.entry, true
 }
 
-// fingerprint hashes everything about a tree that the encoder writes (FNV-1a, without
-// allocating: it runs over every node of the list twice).
+// fingerprint hashes everything about a tree that the encoder writes. It runs over
+// every node of the list at least twice, so it hashes each string with maphash (the
+// runtime's own hash) and combines words, not bytes.
 func fingerprint(n *yaml.Node) uint64 {
-	return fingerprintNode(fnvOffset, n)
+	return fingerprintNode(0, n)
 }
 
-const (
-	fnvOffset = 14695981039346656037
-	fnvPrime  = 1099511628211
-)
+// fingerprintSeed is per process: fingerprints are only compared within a run.
+var fingerprintSeed = maphash.MakeSeed()
 
 func fingerprintNode(h uint64, n *yaml.Node) uint64 {
-	h = fnvInt(h, int(n.Kind))
-	h = fnvInt(h, int(n.Style))
+	h = mix(h, uint64(n.Kind)|uint64(n.Style)<<32)
 	for _, s := range [...]string{n.Tag, n.Value, n.Anchor, n.HeadComment, n.LineComment, n.FootComment} {
-		h = fnvString(h, s)
+		h = mixString(h, s)
 	}
 	if n.Alias != nil {
-		h = fnvString(h, n.Alias.Anchor)
+		h = mixString(h, n.Alias.Anchor)
 	}
-	h = fnvInt(h, len(n.Content))
+	h = mix(h, uint64(len(n.Content)))
 	for _, c := range n.Content {
 		h = fingerprintNode(h, c)
 	}
 	return h
 }
 
-func fnvString(h uint64, s string) uint64 {
-	for i := 0; i < len(s); i++ {
-		h = (h ^ uint64(s[i])) * fnvPrime
+func mixString(h uint64, s string) uint64 {
+	if s == "" {
+		return mix(h, 0)
 	}
-	return (h ^ 0xff) * fnvPrime // ends the string, so "ab"+"c" differs from "a"+"bc"
+	return mix(h, maphash.String(fingerprintSeed, s)|1) // |1: never the empty string's 0
 }
 
-func fnvInt(h uint64, v int) uint64 {
-	for i := 0; i < 8; i++ {
-		h = (h ^ uint64(byte(v>>(8*i)))) * fnvPrime
-	}
-	return h
+// mix folds v into h, one step of a splitmix64-style chain: each step is a bijection
+// of h for a given v, so trees that differ in one word differ in their fingerprint.
+func mix(h, v uint64) uint64 {
+	h = (h ^ v) * 0xbf58476d1ce4e5b9
+	return h ^ h>>31
 }

@@ -156,3 +156,36 @@ func itemsOf(t testing.TB, rl *ResourceList) []*yaml.RNode {
 	require.NoError(t, err)
 	return items
 }
+
+// A change to any field the encoder writes changes the fingerprint, so the item is
+// written again rather than as its original text.
+func TestFingerprintSeesEveryChange(t *testing.T) {
+	base := func() *yaml.Node {
+		return &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{
+			{Kind: yaml.ScalarNode, Tag: "!!str", Value: "a"}, {Kind: yaml.ScalarNode, Tag: "!!str", Value: "bc"}}}
+	}
+	changes := map[string]func(n *yaml.Node){
+		"value":         func(n *yaml.Node) { n.Content[1].Value = "bd" },
+		"split value":   func(n *yaml.Node) { n.Content[0].Value, n.Content[1].Value = "ab", "c" },
+		"empty value":   func(n *yaml.Node) { n.Content[1].Value = "" },
+		"style":         func(n *yaml.Node) { n.Content[1].Style = yaml.DoubleQuotedStyle },
+		"kind":          func(n *yaml.Node) { n.Content[1].Kind = yaml.SequenceNode },
+		"tag":           func(n *yaml.Node) { n.Content[1].Tag = "!!int" },
+		"line comment":  func(n *yaml.Node) { n.Content[1].LineComment = "# x" },
+		"head comment":  func(n *yaml.Node) { n.HeadComment = "# x" },
+		"foot comment":  func(n *yaml.Node) { n.Content[0].FootComment = "# x" },
+		"anchor":        func(n *yaml.Node) { n.Content[1].Anchor = "x" },
+		"entry added":   func(n *yaml.Node) { n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode}) },
+		"entry removed": func(n *yaml.Node) { n.Content = n.Content[:1] },
+		"moved into a collection": func(n *yaml.Node) {
+			n.Content[1] = &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{n.Content[1]}}
+		},
+	}
+	want := fingerprint(base())
+	require.Equal(t, want, fingerprint(base()))
+	for name, change := range changes {
+		n := base()
+		change(n)
+		require.NotEqual(t, want, fingerprint(n), name)
+	}
+}
