@@ -181,13 +181,13 @@ func (rl *ResourceList) checkRest() error {
 	return nil
 }
 
-// InputError is a problem of the input found while reading its items: it is reported
+// inputError is a problem of the input found while reading its items: it is reported
 // as Read reports one, without the function's results.
-type InputError struct{ Err error }
+type inputError struct{ Err error }
 
-func (e *InputError) Error() string { return e.Err.Error() }
+func (e *inputError) Error() string { return e.Err.Error() }
 
-func (e *InputError) Unwrap() error { return e.Err }
+func (e *inputError) Unwrap() error { return e.Err }
 
 // unreadable explains why the item at i does not parse or check: the reader of the whole
 // list tells where in the input the problem is.
@@ -196,13 +196,13 @@ func (rl *ResourceList) unreadable(i int, err error) error {
 		return fmt.Errorf("reading back items[%d] as written: %w", i, err)
 	}
 	if _, whole := readWhole(rl.data); whole != nil {
-		return &InputError{whole}
+		return &inputError{whole}
 	}
-	return &InputError{fmt.Errorf("items[%d]: %w", i, err)}
+	return &inputError{fmt.Errorf("items[%d]: %w", i, err)}
 }
 
-// isInputError tells an InputError apart from the function's own errors.
-func isInputError(err error) (*InputError, bool) {
-	var input *InputError
+// isInputError tells an inputError apart from the function's own errors.
+func isInputError(err error) (*inputError, bool) {
+	var input *inputError
 	return input, errors.As(err, &input)
 }
