@@ -286,6 +286,12 @@ func (c *InitChain) validateStep(step *InitChainStep, p *field.Path) field.Error
 	}
 	errs = append(errs, step.validateForm(p)...)
 	errs = append(errs, c.validateStepMounts(step, p)...)
+	errs = append(errs, validateMountPaths(step.VolumeMounts, p.Child("volumeMounts"))...)
+	for i, port := range step.Ports {
+		if port.ContainerPort == 0 {
+			errs = append(errs, field.Required(p.Child("ports").Index(i).Child("containerPort"), "set the port number the step listens on"))
+		}
+	}
 	if step.GitClone != nil {
 		errs = append(errs, step.GitClone.validate(p.Child("gitClone"))...)
 		errs = append(errs, c.validateWorkspaceFile(step, step.GitClone.Dest, p.Child("gitClone", "dest"))...)

@@ -102,6 +102,7 @@ func validateContainer(c *corev1.Container, native bool, p *field.Path) field.Er
 		errs = append(errs, field.Forbidden(p.Child("restartPolicy"),
 			"remove it: spec.native: true sets restartPolicy: Always on native sidecars"))
 	}
+	errs = append(errs, validateMountPaths(c.VolumeMounts, p.Child("volumeMounts"))...)
 	seen := map[string]bool{}
 	for i, port := range c.Ports {
 		pp := p.Child("ports").Index(i)
@@ -116,6 +117,18 @@ func validateContainer(c *corev1.Container, native bool, p *field.Path) field.Er
 				errs = append(errs, field.Duplicate(pp.Child("name"), port.Name))
 			}
 			seen[port.Name] = true
+		}
+	}
+	return errs
+}
+
+// validateMountPaths requires the path of every mount, as the API does.
+func validateMountPaths(mounts []corev1.VolumeMount, p *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	for i, m := range mounts {
+		if m.MountPath == "" {
+			errs = append(errs, field.Required(p.Index(i).Child("mountPath"),
+				fmt.Sprintf("set the path volume %q is mounted at", m.Name)))
 		}
 	}
 	return errs

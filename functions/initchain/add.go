@@ -27,7 +27,6 @@ func (a *application) add() error {
 		return err
 	}
 	a.checkStepVolumes()
-	a.checkStepFields()
 	if err := a.addMounts(); err != nil {
 		return err
 	}
@@ -103,26 +102,6 @@ func (a *application) checkStepVolumes() {
 				a.configErrorf(fmt.Sprintf("%s.volumeMounts[%d].name", s.configPath, i),
 					"step %q mounts volume %q, which the pod does not have: add the volume to the workload, or correct the name",
 					s.name, m.Name)
-			}
-		}
-	}
-}
-
-// checkStepFields rejects step mounts without mountPath and ports without containerPort:
-// the config's checks let them through, and the step would be written with mountPath ""
-// or containerPort 0, which the API rejects.
-func (a *application) checkStepFields() {
-	for _, s := range a.c.steps {
-		for i, m := range s.container.VolumeMounts[1:] { // the first is the workspace
-			if m.MountPath == "" {
-				a.configErrorf(fmt.Sprintf("%s.volumeMounts[%d].mountPath", s.configPath, i),
-					"step %q mounts volume %q without a mountPath, which the API requires: set it", s.name, m.Name)
-			}
-		}
-		for i, p := range s.container.Ports {
-			if p.ContainerPort == 0 {
-				a.configErrorf(fmt.Sprintf("%s.ports[%d].containerPort", s.configPath, i),
-					"step %q declares a port without containerPort, which the API requires: set it", s.name)
 			}
 		}
 	}

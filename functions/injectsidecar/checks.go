@@ -41,17 +41,11 @@ func (in *injection) checkPorts() {
 	}
 }
 
-// checkVolumeMounts rejects sidecar mounts without a path, and of volumes the resulting
-// pod does not have.
+// checkVolumeMounts rejects sidecar mounts of volumes the resulting pod does not have.
 func (in *injection) checkVolumeMounts() {
 	volumes := in.w.VolumeNames()
 	for _, p := range in.containers {
 		for i, m := range p.container.VolumeMounts {
-			if m.MountPath == "" { // the config's checks let it through; the API would not
-				in.errorf(fmt.Sprintf("%s.volumeMounts[%d].mountPath", p.configPath, i),
-					"sidecar %q mounts volume %q without a mountPath, which the API requires: set it in the config",
-					p.name, m.Name)
-			}
 			if !volumes[m.Name] {
 				in.errorf(fmt.Sprintf("%s.volumeMounts[%d].name", p.configPath, i),
 					"sidecar %q mounts volume %q, which the pod does not have: add it to spec.volumes of the config, or correct the name",
