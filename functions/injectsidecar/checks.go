@@ -47,7 +47,7 @@ func (in *injection) checkVolumeMounts() {
 	for _, p := range in.containers {
 		for i, m := range p.container.VolumeMounts {
 			if !volumes[m.Name] {
-				in.errorf(fmt.Sprintf("%s.volumeMounts[%d].name", p.configPath, i),
+				in.configErrorf(fmt.Sprintf("%s.volumeMounts[%d].name", p.configPath, i),
 					"sidecar %q mounts volume %q, which the pod does not have: add it to spec.volumes of the config, or correct the name",
 					p.name, m.Name)
 			}

@@ -13,7 +13,9 @@ import (
 
 // injection is one config applied to one workload.
 type injection struct {
-	cfg        *fnconfigs.InjectSidecar
+	cfg *fnconfigs.InjectSidecar
+	// config is the functionConfig, which results about its fields name.
+	config     *yaml.RNode
 	w          workload.Workload
 	containers []part
 	volumes    []part
@@ -23,6 +25,11 @@ type injection struct {
 
 func (in *injection) errorf(fieldPath, format string, args ...any) {
 	in.results = append(in.results, krm.Error(in.w.Item, fieldPath, format, args...))
+}
+
+// configErrorf reports a problem with a field of the config, found in this workload.
+func (in *injection) configErrorf(fieldPath, format string, args ...any) {
+	in.results = append(in.results, krm.Error(in.config, fieldPath, "%s: %s", krm.Describe(in.w.Item), fmt.Sprintf(format, args...)))
 }
 
 // inject puts the sidecars and volumes into the workload's pod template. It returns

@@ -45,7 +45,7 @@ func transform(cfg *fnconfigs.InjectSidecar, rl *krm.ResourceList) error {
 			}
 			made = true
 		}
-		in := &injection{cfg: cfg, w: w, containers: containers, volumes: volumes}
+		in := &injection{cfg: cfg, config: rl.FunctionConfig, w: w, containers: containers, volumes: volumes}
 		changed, err := in.inject()
 		if err != nil {
 			return err
