@@ -12,15 +12,17 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// application is the chain applied to one workload. It works on a copy of the pod
-// template, which replaces the template only when the result differs from what the
-// record says the pod has: a re-run with the same config changes nothing, even where
-// later functions added containers or mounts next to the chain's.
+// application is the chain applied to one workload. Where the config was applied
+// before, it works on a copy of the pod template, which replaces the template only when
+// the result differs from what the record says the pod has: a re-run with the same
+// config changes nothing, even where later functions added containers or mounts next to
+// the chain's. Elsewhere every change stays, so it works on the template itself (a run
+// with errors writes no items).
 type application struct {
 	c       *chain
 	config  *yaml.RNode       // the functionConfig, for results about its fields
 	w       workload.Workload // the workload as it is
-	work    workload.Workload // the same, on the copy
+	work    workload.Workload // the one changed: w, or w on a copy of its template
 	rec     record
 	keys    []string // the parts added to the copy, in order
 	changes []string // what the infos report
@@ -28,9 +30,7 @@ type application struct {
 }
 
 func newApplication(c *chain, config *yaml.RNode, w workload.Workload) *application {
-	work := w
-	work.Template = yaml.NewRNode(krm.CopyNode(w.Template.YNode()))
-	return &application{c: c, config: config, w: w, work: work, rec: parseRecord(w.Annotation(recordAnnotation))}
+	return &application{c: c, config: config, w: w, work: w, rec: parseRecord(w.Annotation(recordAnnotation))}
 }
 
 func (a *application) errorf(fieldPath, format string, args ...any) {
@@ -46,6 +46,9 @@ func (a *application) configErrorf(fieldPath, format string, args ...any) {
 func (a *application) apply() error {
 	name := a.c.cfg.Metadata.Name
 	old, had := a.rec[name]
+	if had {
+		a.work.Template = yaml.NewRNode(krm.CopyNode(a.w.Template.YNode()))
+	}
 	if err := a.remove(old.keys); err != nil {
 		return err
 	}
