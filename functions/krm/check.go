@@ -21,7 +21,7 @@ func checkItem(i int, item *yaml.RNode) error {
 	if ScalarAt(n, "metadata", "name") == "" && ScalarAt(n, "metadata", "generateName") == "" {
 		return fmt.Errorf("items[%d] (%s, line %d): every resource needs metadata.name", i, item.GetKind(), n.Line)
 	}
-	if err := duplicateKey(n); err != nil {
+	if err := checkKeys(n); err != nil {
 		return fmt.Errorf("items[%d] (%s), %w", i, Describe(item), err)
 	}
 	return nil
@@ -64,23 +64,34 @@ var shapes = []struct {
 }
 
 func kindName(k yaml.Kind) string {
-	if k == yaml.MappingNode {
+	switch k {
+	case yaml.MappingNode:
 		return "mapping"
+	case yaml.SequenceNode:
+		return "list"
+	case yaml.AliasNode:
+		return "alias"
 	}
 	return "single value"
 }
 
-// duplicateKey finds a key that appears twice in one mapping of the tree. It compares
-// the keys of small mappings pairwise: a map for each of the list's mappings would cost
-// more than reading the list.
-func duplicateKey(n *yaml.Node) error {
+// checkKeys finds a key that is not a single value (JSON and the API have string keys
+// only), or that appears twice in one mapping of the tree. It compares the keys of small
+// mappings pairwise: a map for each of the list's mappings would cost more than reading
+// the list.
+func checkKeys(n *yaml.Node) error {
 	if n.Kind == yaml.MappingNode {
+		for k := 0; k < len(n.Content); k += 2 {
+			if key := n.Content[k]; key.Kind != yaml.ScalarNode {
+				return fmt.Errorf("line %d: a key is a %s: keys must be single values, as in JSON", key.Line, kindName(key.Kind))
+			}
+		}
 		if k := repeatedKey(n.Content); k >= 0 {
 			return fmt.Errorf("line %d: the key %q appears twice in one mapping: keep one", n.Content[k].Line, n.Content[k].Value)
 		}
 	}
 	for _, c := range n.Content {
-		if err := duplicateKey(c); err != nil {
+		if err := checkKeys(c); err != nil {
 			return err
 		}
 	}

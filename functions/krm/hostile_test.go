@@ -22,6 +22,7 @@ func TestReadRejectsHostileInput(t *testing.T) {
 		"metadata a list":       {header + "- apiVersion: v1\n  kind: Pod\n  metadata:\n  - a\n", "items[0] (line 4): metadata must be a mapping"},
 		"labels a list":         {header + "- {apiVersion: v1, kind: Pod, metadata: {name: a, labels: [x]}}\n", "metadata.labels must be a mapping"},
 		"annotation nested":     {header + "- {apiVersion: v1, kind: Pod, metadata: {name: a, annotations: {a: {b: c}}}}\n", "metadata.annotations: keys and values must be strings"},
+		"a mapping as a key":    {header + "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n  data: {{0}: x}\n", `items[0] (ConfigMap a), line 7: a key is a mapping: keys must be single values, as in JSON`},
 		"kind a mapping":        {header + "- {apiVersion: v1, kind: {a: b}, metadata: {name: a}}\n", "kind must be a single value"},
 		"functionConfig a list": {header + "functionConfig: [a]\n", "functionConfig: expected a config"},
 		"non-UTF-8":             {header + "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n  data: {x: \"\xff\xfe\"}\n", "not valid YAML or JSON"},
