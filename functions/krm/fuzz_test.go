@@ -9,7 +9,8 @@ import (
 )
 
 // FuzzReadWrite: whatever Read accepts with readable items, Write writes a list that
-// reads back to the same items, and writing that again gives the same bytes; so does
+// reads back to the same items (but for quoting, which the encoder may add to a plain
+// string such as a key ending in a colon), and writing that again gives the same bytes; so does
 // writing the list after Each visited it.
 func FuzzReadWrite(f *testing.F) {
 	f.Add([]byte(list))
@@ -31,7 +32,7 @@ func FuzzReadWrite(f *testing.F) {
 		againItems := itemsOf(t, again)
 		require.Len(t, againItems, len(items))
 		for i := range items {
-			require.Equal(t, fingerprint(items[i].YNode()), fingerprint(againItems[i].YNode()),
+			require.Equal(t, unstyledPrint(items[i].YNode()), unstyledPrint(againItems[i].YNode()),
 				"item %d changed on a round trip:\n%s", i, first.String())
 		}
 		var second bytes.Buffer
@@ -45,4 +46,18 @@ func FuzzReadWrite(f *testing.F) {
 		require.NoError(t, Write(&third, visited))
 		require.Equal(t, first.String(), third.String(), "a visit changed the output")
 	})
+}
+
+// unstyledPrint is the fingerprint of n as if every node had the default style.
+func unstyledPrint(n *yaml.Node) uint64 {
+	c := CopyNode(n)
+	var plain func(*yaml.Node)
+	plain = func(n *yaml.Node) {
+		n.Style = 0
+		for _, child := range n.Content {
+			plain(child)
+		}
+	}
+	plain(c)
+	return fingerprint(c)
 }
