@@ -1,6 +1,7 @@
 package krm
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -70,8 +71,8 @@ func Run(process func(*ResourceList) error, in io.Reader, out, errOut io.Writer)
 		return failRead(err, out, errOut)
 	}
 	err = process(rl)
-	if input, ok := isInputError(err); ok {
-		return failRead(input.Err, out, errOut)
+	if input := (*inputError)(nil); errors.As(err, &input) {
+		return failRead(input, out, errOut)
 	}
 	if err := rl.checkRest(); err != nil {
 		return failRead(err, out, errOut)
@@ -98,9 +99,6 @@ func Run(process func(*ResourceList) error, in io.Reader, out, errOut io.Writer)
 
 // failRead reports input that cannot be read: an error result alone.
 func failRead(err error, out, errOut io.Writer) int {
-	if input, ok := isInputError(err); ok {
-		err = input.Err
-	}
 	fmt.Fprintf(errOut, "error: %v\n", err)
 	_ = Write(out, &ResourceList{Results: asResults(err, nil)})
 	return 1

@@ -2,7 +2,6 @@ package krm
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -182,12 +181,13 @@ func (rl *ResourceList) checkRest() error {
 }
 
 // inputError is a problem of the input found while reading its items: it is reported
-// as Read reports one, without the function's results.
-type inputError struct{ Err error }
+// as Read reports one, without the function's results (and without the wrapping of the
+// function's own errors around it).
+type inputError struct{ err error }
 
-func (e *inputError) Error() string { return e.Err.Error() }
+func (e *inputError) Error() string { return e.err.Error() }
 
-func (e *inputError) Unwrap() error { return e.Err }
+func (e *inputError) Unwrap() error { return e.err }
 
 // unreadable explains why the item at i does not parse or check: the reader of the whole
 // list tells where in the input the problem is.
@@ -199,10 +199,4 @@ func (rl *ResourceList) unreadable(i int, err error) error {
 		return &inputError{whole}
 	}
 	return &inputError{fmt.Errorf("items[%d]: %w", i, err)}
-}
-
-// isInputError tells an inputError apart from the function's own errors.
-func isInputError(err error) (*inputError, bool) {
-	var input *inputError
-	return input, errors.As(err, &input)
 }
