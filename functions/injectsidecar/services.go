@@ -78,12 +78,10 @@ type service struct {
 	selector map[string]string
 }
 
-func indexServices(items []*yaml.RNode) serviceIndex {
+// indexServices indexes services, the list's v1 Services.
+func indexServices(services []*yaml.RNode) serviceIndex {
 	index := serviceIndex{}
-	for _, item := range items {
-		if !isService(item) {
-			continue
-		}
+	for _, item := range services {
 		if selector := selectorOf(item); len(selector) > 0 {
 			ns := item.GetNamespace()
 			index[ns] = append(index[ns], service{item: item, selector: selector})

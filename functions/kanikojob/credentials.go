@@ -23,15 +23,12 @@ type dockerConfig struct {
 	CredsStore  string                     `json:"credsStore"`
 }
 
-// checkRegistrySecret checks the registry Secret when the ResourceList holds it: the pod
-// cannot start without its .dockerconfigjson key, and a push to a registry it has no
-// credentials for fails only at the end of the build.
-func (b *build) checkRegistrySecret(config *yaml.RNode, items []*yaml.RNode) framework.Results {
-	secretName := b.cfg.Spec.RegistrySecret
-	if secretName == "" {
-		return nil
-	}
-	secret, elsewhere := findSecret(items, secretName, b.cfg.Metadata.Namespace)
+// checkRegistrySecret checks the registry Secret when the ResourceList holds it (secrets
+// are the list's Secrets of its name): the pod cannot start without its .dockerconfigjson
+// key, and a push to a registry it has no credentials for fails only at the end of the
+// build.
+func (b *build) checkRegistrySecret(config *yaml.RNode, secrets []*yaml.RNode) framework.Results {
+	secret, elsewhere := findSecret(secrets, b.cfg.Metadata.Namespace)
 	if secret == nil {
 		if elsewhere != nil {
 			return framework.Results{krm.Warning(config, "spec.registrySecret",
@@ -71,13 +68,9 @@ func (b *build) checkRegistrySecret(config *yaml.RNode, items []*yaml.RNode) fra
 	return results
 }
 
-// findSecret returns the v1 Secret named secretName in namespace, or else one of that
-// name in another namespace.
-func findSecret(items []*yaml.RNode, secretName, namespace string) (secret, elsewhere *yaml.RNode) {
-	for _, item := range items {
-		if !isSecretNamed(item, secretName) {
-			continue
-		}
+// findSecret returns the one of secrets in namespace, or else one in another namespace.
+func findSecret(secrets []*yaml.RNode, namespace string) (secret, elsewhere *yaml.RNode) {
+	for _, item := range secrets {
 		if item.GetNamespace() == namespace {
 			return item, nil
 		}
