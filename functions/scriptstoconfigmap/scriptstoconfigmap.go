@@ -88,7 +88,7 @@ func transform(cfg *fnconfigs.ScriptsToConfigMap, rl *krm.ResourceList) error {
 	if err != nil {
 		return err
 	}
-	return generate(rl, generator, items, len(files))
+	return generate(rl, generator, previous, items, len(files))
 }
 
 // application is the config applied to one workload.
@@ -153,13 +153,9 @@ func earlierNames(previous []*yaml.RNode) map[string]map[string]bool {
 	return names
 }
 
-// generate puts the ConfigMaps in place of those generated before, and reports the ones
-// that are new or have new content.
-func generate(rl *krm.ResourceList, generator string, items []*yaml.RNode, files int) error {
-	previous, err := rl.Generated(generator)
-	if err != nil {
-		return err
-	}
+// generate puts the ConfigMaps in place of those generated before (previous), and
+// reports the ones that are new or have new content.
+func generate(rl *krm.ResourceList, generator string, previous, items []*yaml.RNode, files int) error {
 	earlier := map[string]*yaml.RNode{}
 	for _, item := range previous {
 		earlier[item.GetNamespace()+"/"+item.GetName()] = item
