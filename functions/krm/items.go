@@ -143,12 +143,12 @@ func (rl *ResourceList) release(indexes []int) error {
 		if e.keep || e.tree == nil {
 			return
 		}
-		if fingerprint(e.tree.YNode()) != e.print {
-			var b bytes.Buffer
-			if errs[k] = writeSequenceEntry(&b, e.tree.YNode()); errs[k] != nil {
-				return
-			}
-			e.source, e.ours = itemText{entry: b.Bytes(), text: b.Bytes(), line: 1, entryLine: 1}, true
+		text, written, err := e.text()
+		if errs[k] = err; err != nil {
+			return
+		}
+		if written {
+			e.source, e.ours = itemText{entry: text, text: text, line: 1, entryLine: 1}, true
 		}
 		e.tree = nil
 	})

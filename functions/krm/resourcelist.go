@@ -196,7 +196,7 @@ func Write(out io.Writer, rl *ResourceList) error {
 	texts, errs := make([][]byte, writeWindow), make([]error, writeWindow)
 	for from := 0; from < len(rl.entries); from += writeWindow {
 		window := rl.entries[from:min(from+writeWindow, len(rl.entries))]
-		eachIndex(len(window), func(i int) { texts[i], errs[i] = window[i].text() })
+		eachIndex(len(window), func(i int) { texts[i], _, errs[i] = window[i].text() })
 		for i := range window {
 			if errs[i] != nil {
 				return fmt.Errorf("writing %s: %w", Describe(window[i].tree), errs[i])
@@ -231,14 +231,15 @@ func Write(out io.Writer, rl *ResourceList) error {
 // writeWindow is how many items are made ready for writing at once, in parallel.
 const writeWindow = 512
 
-// text is the item as a sequence entry: its source while its tree is unchanged.
-func (e *entry) text() ([]byte, error) {
+// text is the item as a sequence entry: its source while its tree is unchanged, else
+// the tree written (written tells which).
+func (e *entry) text() (text []byte, written bool, err error) {
 	if text, ok := e.unchangedText(); ok {
-		return text, nil
+		return text, false, nil
 	}
 	var b bytes.Buffer
-	err := writeSequenceEntry(&b, e.tree.YNode())
-	return b.Bytes(), err
+	err = writeSequenceEntry(&b, e.tree.YNode())
+	return b.Bytes(), true, err
 }
 
 // writeSequenceEntry writes n as "- " followed by its block, indented under the list.
