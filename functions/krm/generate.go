@@ -145,19 +145,21 @@ var fileAnnotations = []string{kioutil.PathAnnotation, kioutil.IndexAnnotation,
 // items that generator made in an earlier run: at the position of the first of them, or
 // at the end of the list. An earlier item identical to its replacement keeps its bytes.
 func (rl *ResourceList) ReplaceGenerated(generator string, items []*yaml.RNode) error {
-	if _, err := rl.Generated(generator); err != nil { // they are trees now
+	previous, err := rl.Generated(generator)
+	if err != nil {
 		return err
 	}
-	var previous []*yaml.RNode
-	earlier := map[*yaml.RNode]entry{}
+	earlier := make(map[*yaml.RNode]entry, len(previous))
+	for _, item := range previous {
+		earlier[item] = entry{}
+	}
 	at := -1
 	kept := rl.entries[:0]
 	for _, e := range rl.entries {
-		if e.tree != nil && generatedBy(e.tree, generator) {
+		if _, generated := earlier[e.tree]; generated && e.tree != nil {
 			if at < 0 {
 				at = len(kept)
 			}
-			previous = append(previous, e.tree)
 			earlier[e.tree] = e
 			continue
 		}
