@@ -156,7 +156,7 @@ func (rl *ResourceList) ReplaceGenerated(generator string, items []*yaml.RNode) 
 	at := -1
 	kept := rl.entries[:0]
 	for _, e := range rl.entries {
-		if _, generated := earlier[e.tree]; generated && e.tree != nil {
+		if _, generated := earlier[e.tree]; generated {
 			if at < 0 {
 				at = len(kept)
 			}
