@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -252,9 +253,25 @@ func writeSequenceEntry(buf *bytes.Buffer, n *yaml.Node) error {
 	if err != nil {
 		return err
 	}
+	// The item's head comment stays above its dash: written after it, it would read
+	// back as the comment of the item's first key.
+	comment, rest := headCommentLines(body, n.HeadComment)
+	buf.Write(comment)
 	buf.WriteString("- ")
-	indentLines(buf, body)
+	indentLines(buf, rest)
 	return nil
+}
+
+// headCommentLines splits the lines the encoder wrote for comment off the start of body.
+func headCommentLines(body []byte, comment string) (lines, rest []byte) {
+	if comment == "" {
+		return nil, body
+	}
+	end := 0
+	for range strings.Count(comment, "\n") + 1 {
+		end += bytes.IndexByte(body[end:], '\n') + 1
+	}
+	return body[:end], body[end:]
 }
 
 func writeField(buf *bytes.Buffer, key string, n *yaml.Node) error {
