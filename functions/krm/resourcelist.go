@@ -217,11 +217,7 @@ func Write(out io.Writer, rl *ResourceList) error {
 		}
 	}
 	if len(rl.Results) > 0 {
-		results, err := resultsNode(rl.Results)
-		if err != nil {
-			return err
-		}
-		if err := writeField(&buf, "results", results); err != nil {
+		if err := writeResults(&buf, rl.Results); err != nil {
 			return fmt.Errorf("writing the results: %w", err)
 		}
 	}

@@ -1,6 +1,7 @@
 package krm
 
 import (
+	"bytes"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -8,9 +9,9 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// TestResultsNodeIsTheEncoders: the results written without reflection are the bytes
+// TestResultsAreTheEncoders: the results written without reflection are the bytes
 // encoding framework.Results writes, for the strings whose style the encoder picks.
-func TestResultsNodeIsTheEncoders(t *testing.T) {
+func TestResultsAreTheEncoders(t *testing.T) {
 	var results framework.Results
 	for _, s := range []string{"plain", "yes", "off", "1:20", "12", "true", "a: b", "x #y", "two\nlines",
 		"trailing ", "'quoted'", "\xff\xfe", "", "- dash", "null"} {
@@ -24,11 +25,8 @@ func TestResultsNodeIsTheEncoders(t *testing.T) {
 	results = append(results, &framework.Result{Message: "only a message"})
 	var want yaml.Node
 	require.NoError(t, want.Encode(results))
-	got, err := resultsNode(results)
-	require.NoError(t, err)
-	wantText, err := encode(&want)
-	require.NoError(t, err)
-	gotText, err := encode(got)
-	require.NoError(t, err)
-	require.Equal(t, string(wantText), string(gotText))
+	var wantText, gotText bytes.Buffer
+	require.NoError(t, writeField(&wantText, "results", &want))
+	require.NoError(t, writeResults(&gotText, results))
+	require.Equal(t, wantText.String(), gotText.String())
 }
