@@ -29,6 +29,16 @@ func appendEntry(buf []byte, item *yaml.Node) ([]byte, bool) {
 
 type emitter struct{ buf []byte }
 
+// OneLine writes n on one line as the encoder writes it with every collection in flow
+// style, for messages, and reports whether it could.
+func OneLine(n *yaml.Node) (string, bool) {
+	var e emitter
+	if !e.inline(n) {
+		return "", false
+	}
+	return string(e.buf), true
+}
+
 // mappingBody writes the pairs of a block mapping at column col; the first one on the
 // current line when inline (after "- ").
 func (e *emitter) mappingBody(n *yaml.Node, col int, inline bool) bool {

@@ -19,6 +19,7 @@ func TestEmitterMatchesEncoder(t *testing.T) {
 	t.Run("literals", testEmitterOnLiterals)
 	t.Run("literal nodes", testEmitterOnLiteralNodes)
 	t.Run("arguments", testEmitterOnArguments)
+	t.Run("one line", testOneLineOnFiles)
 }
 
 // testEmitterOnFiles writes every mapping of every YAML file in the repository's test
@@ -43,6 +44,29 @@ func testEmitterOnFiles(t *testing.T) {
 	}
 	t.Logf("the emitter wrote %d of %d mappings", taken, all)
 	require.Greater(t, taken*2, all, "the emitter declines most mappings")
+}
+
+// testOneLineOnFiles writes every node of every YAML file on one line both ways.
+func testOneLineOnFiles(t *testing.T) {
+	var taken, all int
+	for _, path := range yamlFiles(t, "../..") {
+		data, err := os.ReadFile(path)
+		require.NoError(t, err)
+		nodes, err := kio.FromBytes(data)
+		if err != nil {
+			continue
+		}
+		for _, n := range nodes {
+			eachNode(n.YNode(), func(v *yaml.Node) {
+				all++
+				if checkOneLine(t, v, path) {
+					taken++
+				}
+			})
+		}
+	}
+	t.Logf("OneLine wrote %d of %d nodes", taken, all)
+	require.Greater(t, taken*2, all, "OneLine declines most nodes")
 }
 
 // literalValues are strings in literal style or, holding a break, in none: the emitter
@@ -192,6 +216,7 @@ func FuzzEmitter(f *testing.F) {
 			return
 		}
 		walk(&doc, func(m *yaml.Node) { checkEmitter(t, m, "input") })
+		eachNode(&doc, func(n *yaml.Node) { checkOneLine(t, n, "input") })
 		// Quoted strings can hold any character: restyled to literal and then to no style,
 		// they try the emitter on what block style can and cannot hold.
 		quoted := scalarsIn(&doc, func(n *yaml.Node) bool { return n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 })
@@ -225,13 +250,41 @@ func checkEmitter(t *testing.T, m *yaml.Node, where string) bool {
 	return true
 }
 
-func walk(n *yaml.Node, visit func(*yaml.Node)) {
-	if n.Kind == yaml.MappingNode {
+// checkOneLine compares OneLine with the encoder writing a copy of n in flow style.
+func checkOneLine(t *testing.T, n *yaml.Node, where string) bool {
+	fast, ok := OneLine(n)
+	if !ok {
+		return false
+	}
+	c := CopyNode(n)
+	eachNode(c, func(v *yaml.Node) {
+		if v.Kind != yaml.ScalarNode {
+			v.Style = yaml.FlowStyle
+		}
+	})
+	body, err := encode(c)
+	require.NoError(t, err)
+	require.Equal(t, strings.TrimSpace(string(body)), fast, "%s: OneLine and the encoder disagree", where)
+	return true
+}
+
+// eachNode visits n and every node below it, documents and aliases aside.
+func eachNode(n *yaml.Node, visit func(*yaml.Node)) {
+	if n.Kind != yaml.DocumentNode && n.Kind != yaml.AliasNode {
 		visit(n)
 	}
 	for _, c := range n.Content {
-		walk(c, visit)
+		eachNode(c, visit)
 	}
+}
+
+// walk visits every mapping in n.
+func walk(n *yaml.Node, visit func(*yaml.Node)) {
+	eachNode(n, func(m *yaml.Node) {
+		if m.Kind == yaml.MappingNode {
+			visit(m)
+		}
+	})
 }
 
 func scalarsIn(n *yaml.Node, match func(*yaml.Node) bool) []*yaml.Node {

@@ -167,21 +167,12 @@ func toJSON(n *yaml.RNode) ([]byte, error) {
 
 // inline shows a value on one line, for messages.
 func inline(n *yaml.RNode) string {
-	if y := n.YNode(); plainScalar(y) {
-		return y.Value
+	if text, ok := krm.OneLine(n.YNode()); ok {
+		return text
 	}
 	c := n.Copy()
 	flow(c.YNode())
 	return strings.TrimSpace(c.MustString())
-}
-
-// plainScalar tells an integer or boolean, as integer and boolean build them, which the
-// encoder writes as its bare value.
-func plainScalar(n *yaml.Node) bool {
-	if n.Kind != yaml.ScalarNode || n.Style != 0 || n.Anchor != "" || n.HeadComment != "" || n.LineComment != "" || n.FootComment != "" {
-		return false
-	}
-	return n.Tag == yaml.NodeTagInt && decimal(n.Value) || n.Tag == yaml.NodeTagBool && (n.Value == "true" || n.Value == "false")
 }
 
 func flow(n *yaml.Node) {
