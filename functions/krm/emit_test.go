@@ -25,7 +25,22 @@ func TestEmitterMatchesEncoder(t *testing.T) {
 // testEmitterOnFiles writes every mapping of every YAML file in the repository's test
 // data and examples. It also requires the emitter to take most, or it would not help.
 func testEmitterOnFiles(t *testing.T) {
-	var taken, all int
+	taken, all := takenOnFiles(t, walk, checkEmitter)
+	t.Logf("the emitter wrote %d of %d mappings", taken, all)
+	require.Greater(t, taken*2, all, "the emitter declines most mappings")
+}
+
+// testOneLineOnFiles writes every node of every YAML file on one line both ways.
+func testOneLineOnFiles(t *testing.T) {
+	taken, all := takenOnFiles(t, eachNode, checkOneLine)
+	t.Logf("OneLine wrote %d of %d nodes", taken, all)
+	require.Greater(t, taken*2, all, "OneLine declines most nodes")
+}
+
+// takenOnFiles runs check on the nodes visit picks in every YAML file of the repository
+// and counts those it took.
+func takenOnFiles(t *testing.T, visit func(*yaml.Node, func(*yaml.Node)),
+	check func(*testing.T, *yaml.Node, string) bool) (taken, all int) {
 	for _, path := range yamlFiles(t, "../..") {
 		data, err := os.ReadFile(path)
 		require.NoError(t, err)
@@ -34,39 +49,15 @@ func testEmitterOnFiles(t *testing.T) {
 			continue // fuzz crashers and deliberately broken inputs
 		}
 		for _, n := range nodes {
-			walk(n.YNode(), func(m *yaml.Node) {
+			visit(n.YNode(), func(v *yaml.Node) {
 				all++
-				if checkEmitter(t, m, path) {
+				if check(t, v, path) {
 					taken++
 				}
 			})
 		}
 	}
-	t.Logf("the emitter wrote %d of %d mappings", taken, all)
-	require.Greater(t, taken*2, all, "the emitter declines most mappings")
-}
-
-// testOneLineOnFiles writes every node of every YAML file on one line both ways.
-func testOneLineOnFiles(t *testing.T) {
-	var taken, all int
-	for _, path := range yamlFiles(t, "../..") {
-		data, err := os.ReadFile(path)
-		require.NoError(t, err)
-		nodes, err := kio.FromBytes(data)
-		if err != nil {
-			continue
-		}
-		for _, n := range nodes {
-			eachNode(n.YNode(), func(v *yaml.Node) {
-				all++
-				if checkOneLine(t, v, path) {
-					taken++
-				}
-			})
-		}
-	}
-	t.Logf("OneLine wrote %d of %d nodes", taken, all)
-	require.Greater(t, taken*2, all, "OneLine declines most nodes")
+	return taken, all
 }
 
 // literalValues are strings in literal style or, holding a break, in none: the emitter
