@@ -27,6 +27,7 @@ func transform(cfg *fnconfigs.InitChain, rl *krm.ResourceList) error {
 	var c *chain // built for the first workload: for none, it would be most of the run's work
 	// The targets' results come first, then those of the workloads the chain leaves.
 	var applied, released framework.Results
+	changed := false
 	err := workload.Each(rl, cfg.Spec.Targets, "spec.selector", func(w workload.Workload, picked bool) error {
 		if c == nil {
 			var err error
@@ -39,6 +40,7 @@ func transform(cfg *fnconfigs.InitChain, rl *krm.ResourceList) error {
 			if err := a.apply(); err != nil {
 				return err
 			}
+			changed = changed || a.committed
 			applied = append(applied, a.results...)
 			return nil
 		}
@@ -49,7 +51,18 @@ func transform(cfg *fnconfigs.InitChain, rl *krm.ResourceList) error {
 		return nil
 	})
 	rl.Results = append(append(rl.Results, applied...), released...)
-	return err
+	if err != nil || !changed || krm.HasErrors(rl.Results) {
+		return err
+	}
+	return workload.ReportNotPrepulled(rl, images(cfg), "InitChain "+cfg.Metadata.Name)
+}
+
+func images(cfg *fnconfigs.InitChain) []string {
+	refs := make([]string, len(cfg.Spec.Steps))
+	for i, s := range cfg.Spec.Steps {
+		refs[i] = s.Image
+	}
+	return refs
 }
 
 // isCommitSHA tells a full SHA-1 or SHA-256 commit name.

@@ -14,12 +14,20 @@ import (
 func (b *build) wire(rl *krm.ResourceList) error {
 	generator := kind + "." + b.cfg.Metadata.Name
 	uses := false
+	replaced := map[string]bool{}
+	var others []workload.Workload
 	err := rl.Each(func(item *yaml.RNode) error {
-		if krm.Reserved(item) || item.GetAnnotations(krm.GeneratedByAnnotation)[krm.GeneratedByAnnotation] == generator {
+		if krm.Reserved(item) {
 			return nil
 		}
 		w, ok := workload.Of(item)
 		if !ok {
+			return nil
+		}
+		if by := workload.GeneratedBy(item); by != "" {
+			if by != generator {
+				others = append(others, w)
+			}
 			return nil
 		}
 		for _, c := range w.Containers() {
@@ -37,6 +45,7 @@ func (b *build) wire(rl *krm.ResourceList) error {
 			}
 			uses = true
 			if was := image.Value.YNode().Value; was != d.built {
+				replaced[was] = true
 				// The scalar is changed in place, so its quoting and comments stay.
 				image.Value.YNode().Value = d.built
 				rl.Results = append(rl.Results, krm.Result(framework.Info, item, w.Field(c.Field()+".image"),
@@ -48,10 +57,38 @@ func (b *build) wire(rl *krm.ResourceList) error {
 	if err != nil {
 		return err
 	}
+	for _, w := range others {
+		b.leaveToGenerator(rl, w, replaced)
+	}
 	if !uses {
 		rl.Results = append(rl.Results, krm.Propose(krm.Warning(rl.FunctionConfig, "spec.wireImages",
 			"no container of the ResourceList's workloads uses %s, so no image was wired: check the destinations, or set wireImages: false (as a kustomize generator the function sees no workloads)",
 			b.repositories()), false))
 	}
 	return nil
+}
+
+// leaveToGenerator reports the images of a workload another config generated that this
+// build would have wired: such items belong to their generator. One that runs a reference
+// this run replaced in a workload was generated from the workloads before this step ran,
+// and its generator would copy the built tag on the next render: that is an error, fixed
+// by running this config before the generator's.
+func (b *build) leaveToGenerator(rl *krm.ResourceList, w workload.Workload, replaced map[string]bool) {
+	by := workload.GeneratedBy(w.Item)
+	for _, c := range w.Containers() {
+		image := yaml.GetValue(c.Node.Field("image").Value)
+		ref, err := name.ParseReference(image)
+		if err != nil || b.forRepository(ref.Context().Name()) == nil {
+			continue
+		}
+		at := w.Field(c.Field() + ".image")
+		if replaced[image] {
+			rl.Results = append(rl.Results, krm.Error(w.Item, at,
+				"container %q runs %s, which KanikoJob %s replaced with its built tag in the workloads; %s generated this %s before, from the workloads as they were, and would copy the built tag on the next render: run KanikoJob %s before %s in the pipeline",
+				c.Name(), image, b.cfg.Metadata.Name, by, w.Item.GetKind(), b.cfg.Metadata.Name, by))
+			continue
+		}
+		rl.Results = append(rl.Results, krm.Info(w.Item, "container %q: image %s left alone: %s generated this %s (annotation %s)",
+			c.Name(), image, by, w.Item.GetKind(), krm.GeneratedByAnnotation))
+	}
 }

@@ -35,7 +35,7 @@ type collection struct {
 	discovered []found
 	results    framework.Results
 	// include and exclude are spec.include and spec.exclude, compiled.
-	include, exclude globs
+	include, exclude workload.Globs
 }
 
 // collect reads the listed images and, with discover, every pod template's images.
@@ -45,7 +45,7 @@ func collect(cfg *fnconfigs.PrepullDaemonSet, rl *krm.ResourceList) (*collection
 		c.listed = append(c.listed, c.fromConfig(rl.FunctionConfig, ref, fmt.Sprintf("spec.images[%d]", i)))
 	}
 	if cfg.Spec.Discover {
-		c.include, c.exclude = compileGlobs(cfg.Spec.Include), compileGlobs(cfg.Spec.Exclude)
+		c.include, c.exclude = workload.CompileGlobs(cfg.Spec.Include), workload.CompileGlobs(cfg.Spec.Exclude)
 		if err := rl.Each(c.discover); err != nil {
 			return nil, err
 		}
@@ -67,13 +67,23 @@ func (c *collection) fromConfig(config *yaml.RNode, ref, fieldPath string) found
 }
 
 // discover reads the containers and init containers of item's pod template, leaving out
-// what any PrepullDaemonSet generated: its pods only hold copies of the images.
+// the workloads a config generated: a PrepullDaemonSet's pods only hold copies of the
+// images, and the others (a kaniko build Job) belong to their generator, whose images the
+// nodes that run the app do not need.
 func (c *collection) discover(item *yaml.RNode) error {
-	if krm.Reserved(item) || generatedByAnyConfig(item) {
+	if krm.Reserved(item) {
 		return nil
 	}
 	w, ok := workload.Of(item)
 	if !ok {
+		return nil
+	}
+	if generator := workload.GeneratedBy(item); generator != "" {
+		if !strings.HasPrefix(generator, kind+".") {
+			c.results = append(c.results, krm.Info(item,
+				"images not discovered: %s generated this %s (annotation %s); list an image in spec.images to pre-pull it all the same",
+				generator, item.GetKind(), krm.GeneratedByAnnotation))
+		}
 		return nil
 	}
 	subject, secrets := krm.Subject(item), secretsOf(w)
@@ -87,7 +97,7 @@ func (c *collection) discover(item *yaml.RNode) error {
 		}
 		img, err := parseImage(ref)
 		spellings := []string{ref, img.key}
-		if (len(c.include) > 0 && !c.include.match(spellings...)) || c.exclude.match(spellings...) {
+		if (len(c.include) > 0 && !c.include.Match(spellings...)) || c.exclude.Match(spellings...) {
 			continue
 		}
 		if err != nil {
@@ -108,12 +118,6 @@ func stringField(n *yaml.RNode, name string) string {
 		return yaml.GetValue(f.Value)
 	}
 	return ""
-}
-
-// generatedByAnyConfig tells the items a PrepullDaemonSet config generated.
-func generatedByAnyConfig(item *yaml.RNode) bool {
-	by := item.GetAnnotations(krm.GeneratedByAnnotation)[krm.GeneratedByAnnotation]
-	return strings.HasPrefix(by, kind+".")
 }
 
 // checkLatest reports a reference whose content changes with every push (seeds/003:

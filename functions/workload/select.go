@@ -3,9 +3,11 @@ package workload
 import (
 	"path"
 	"slices"
+	"strings"
 
 	"github.com/unbake/unbake/fnconfigs"
 	"github.com/unbake/unbake/functions/krm"
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -27,6 +29,29 @@ func Matches(sel *fnconfigs.Selector, item *yaml.RNode) bool {
 		return false
 	}
 	return Subset(sel.Labels, item.GetLabels()) && Subset(sel.Annotations, item.GetAnnotations())
+}
+
+// GeneratedBy is the config that generated item ("<Kind>.<name>"), "" for an item no
+// config generated.
+func GeneratedBy(item *yaml.RNode) string {
+	return item.GetAnnotations(krm.GeneratedByAnnotation)[krm.GeneratedByAnnotation]
+}
+
+// Names tells whether sel names item explicitly: one of its names, without a glob, is
+// the item's name. Only so does a selector pick an item another config generated, which
+// otherwise belongs to its generator alone: a function that changed it would be undone
+// by the generator's next run, and a pipeline rendered again would never settle.
+func Names(sel *fnconfigs.Selector, item *yaml.RNode) bool {
+	return sel != nil && slices.ContainsFunc(sel.Names, func(name string) bool {
+		return name == item.GetName() && !strings.ContainsAny(name, `*?[\`)
+	})
+}
+
+// leftToGenerator tells that a selector would have picked an item another config
+// generated, and how to pick it all the same.
+func leftToGenerator(item *yaml.RNode, generator, selectorPath string) *framework.Result {
+	return krm.Info(item, "left alone: %s generated it (annotation %s), so the next render would undo any change; to change it all the same, name %q in %s.names",
+		generator, krm.GeneratedByAnnotation, item.GetName(), selectorPath)
 }
 
 // Subset tells whether have holds every key of want with its value, as a label selector
@@ -54,6 +79,10 @@ func Each(rl *krm.ResourceList, targets fnconfigs.Targets, selectorPath string, 
 			return nil
 		}
 		picked := Matches(targets.Selector, item)
+		if generator := GeneratedBy(item); picked && generator != "" && !Names(targets.Selector, item) {
+			rl.Results = append(rl.Results, leftToGenerator(item, generator, selectorPath))
+			picked = false
+		}
 		matched = matched || picked
 		return visit(w, picked)
 	})
