@@ -11,6 +11,7 @@ import (
 	"github.com/unbake/unbake/fnconfigs"
 	"github.com/unbake/unbake/functions/krm"
 	"github.com/unbake/unbake/functions/workload"
+	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 )
 
@@ -54,15 +55,11 @@ func transform(cfg *fnconfigs.InitChain, rl *krm.ResourceList) error {
 	if err != nil || !changed || krm.HasErrors(rl.Results) {
 		return err
 	}
-	return workload.ReportNotPrepulled(rl, images(cfg), "InitChain "+cfg.Metadata.Name)
-}
-
-func images(cfg *fnconfigs.InitChain) []string {
-	refs := make([]string, len(cfg.Spec.Steps))
-	for i, s := range cfg.Spec.Steps {
-		refs[i] = s.Image
+	steps := make([]corev1.Container, len(c.steps))
+	for i, s := range c.steps {
+		steps[i] = s.container
 	}
-	return refs
+	return workload.ReportNotPrepulled(rl, workload.ContainerImages(steps), "InitChain "+cfg.Metadata.Name)
 }
 
 // isCommitSHA tells a full SHA-1 or SHA-256 commit name.

@@ -70,15 +70,7 @@ func transform(cfg *fnconfigs.InjectSidecar, rl *krm.ResourceList) error {
 	if err != nil || !injected {
 		return err
 	}
-	return workload.ReportNotPrepulled(rl, images(cfg), "InjectSidecar "+cfg.Metadata.Name)
-}
-
-func images(cfg *fnconfigs.InjectSidecar) []string {
-	refs := make([]string, len(cfg.Spec.Containers))
-	for i, c := range cfg.Spec.Containers {
-		refs[i] = c.Image
-	}
-	return refs
+	return workload.ReportNotPrepulled(rl, workload.ContainerImages(cfg.Spec.Containers), "InjectSidecar "+cfg.Metadata.Name)
 }
 
 func names(parts []part) string {

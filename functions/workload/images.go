@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/unbake/unbake/functions/krm"
+	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -139,6 +140,15 @@ func NotPrepulled(rl *krm.ResourceList, images []string) ([]Unprepulled, error) 
 		}
 	}
 	return found, nil
+}
+
+// ContainerImages are the images of containers, in order.
+func ContainerImages(containers []corev1.Container) []string {
+	images := make([]string, len(containers))
+	for i, c := range containers {
+		images[i] = c.Image
+	}
+	return images
 }
 
 // ReportNotPrepulled adds an error result for each DaemonSet that NotPrepulled finds:
