@@ -68,22 +68,28 @@ func (c *Pipeline) Validate() field.ErrorList {
 	if len(c.Spec.Steps) == 0 {
 		errs = append(errs, field.Required(steps, "list the function configs to run, in order"))
 	}
+	configs, kinds := make([]Config, len(c.Spec.Steps)), make([]string, len(c.Spec.Steps))
 	for i := range c.Spec.Steps {
-		errs = append(errs, c.Spec.Steps[i].validate(steps.Index(i))...)
+		kinds[i] = c.Spec.Steps[i].Kind
+		var stepErrs field.ErrorList
+		configs[i], stepErrs = c.Spec.Steps[i].validate(steps.Index(i))
+		errs = append(errs, stepErrs...)
 	}
-	return errs
+	return append(errs, orderErrors(steps, kinds, configs)...)
 }
 
-func (s *PipelineStep) validate(p *field.Path) field.ErrorList {
+// validate decodes the step by its kind's rules; the config is nil when it has errors.
+func (s *PipelineStep) validate(p *field.Path) (Config, field.ErrorList) {
 	i := slices.IndexFunc(Kinds, func(k Kind) bool { return k.Name == s.Kind && k.Name != PipelineKind })
 	if i < 0 {
-		return field.ErrorList{field.NotSupported(p.Child("kind"), s.Kind, PipelineStepKinds())}
+		return nil, field.ErrorList{field.NotSupported(p.Child("kind"), s.Kind, PipelineStepKinds())}
 	}
 	node, err := yaml.Parse(string(s.config))
 	if err != nil {
-		return field.ErrorList{field.Invalid(p, nil, err.Error())}
+		return nil, field.ErrorList{field.Invalid(p, nil, err.Error())}
 	}
-	errs := Decode(node, s.Kind, Kinds[i].New())
+	cfg := Kinds[i].New()
+	errs := Decode(node, s.Kind, cfg)
 	for _, e := range errs {
 		if e.Field == "" {
 			e.Field = p.String()
@@ -91,7 +97,10 @@ func (s *PipelineStep) validate(p *field.Path) field.ErrorList {
 			e.Field = p.String() + "." + e.Field
 		}
 	}
-	return errs
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return cfg, nil
 }
 
 // PipelineStepKinds are the kinds a step may have: every kind but Pipeline.

@@ -27,8 +27,6 @@ type application struct {
 	keys    []string // the parts added to the copy, in order
 	changes []string // what the infos report
 	results framework.Results
-	// committed tells that the template was changed.
-	committed bool
 }
 
 func newApplication(c *chain, config *yaml.RNode, w workload.Workload) *application {
@@ -111,7 +109,6 @@ func (a *application) commit() error {
 		}
 	}
 	a.w.Template.YNode().Content = a.work.Template.YNode().Content
-	a.committed = true
 	return nil
 }
 

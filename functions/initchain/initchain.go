@@ -11,7 +11,6 @@ import (
 	"github.com/unbake/unbake/fnconfigs"
 	"github.com/unbake/unbake/functions/krm"
 	"github.com/unbake/unbake/functions/workload"
-	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 )
 
@@ -28,7 +27,6 @@ func transform(cfg *fnconfigs.InitChain, rl *krm.ResourceList) error {
 	var c *chain // built for the first workload: for none, it would be most of the run's work
 	// The targets' results come first, then those of the workloads the chain leaves.
 	var applied, released framework.Results
-	changed := false
 	err := workload.Each(rl, cfg.Spec.Targets, "spec.selector", func(w workload.Workload, picked bool) error {
 		if c == nil {
 			var err error
@@ -41,7 +39,6 @@ func transform(cfg *fnconfigs.InitChain, rl *krm.ResourceList) error {
 			if err := a.apply(); err != nil {
 				return err
 			}
-			changed = changed || a.committed
 			applied = append(applied, a.results...)
 			return nil
 		}
@@ -52,14 +49,7 @@ func transform(cfg *fnconfigs.InitChain, rl *krm.ResourceList) error {
 		return nil
 	})
 	rl.Results = append(append(rl.Results, applied...), released...)
-	if err != nil || !changed || krm.HasErrors(rl.Results) {
-		return err
-	}
-	steps := make([]corev1.Container, len(c.steps))
-	for i, s := range c.steps {
-		steps[i] = s.container
-	}
-	return workload.ReportNotPrepulled(rl, workload.ContainerImages(steps), "InitChain "+cfg.Metadata.Name)
+	return err
 }
 
 // isCommitSHA tells a full SHA-1 or SHA-256 commit name.

@@ -33,8 +33,8 @@ func transform(cfg *fnconfigs.InjectSidecar, rl *krm.ResourceList) error {
 	// The parts are made for the first target: for none, hashing the sidecars would be
 	// most of the run's work.
 	var containers, volumes []part
-	made, injected := false, false
-	err := workload.Each(rl, cfg.Spec.Targets, "spec.selector", func(w workload.Workload, picked bool) error {
+	made := false
+	return workload.Each(rl, cfg.Spec.Targets, "spec.selector", func(w workload.Workload, picked bool) error {
 		if !picked {
 			return nil
 		}
@@ -51,7 +51,6 @@ func transform(cfg *fnconfigs.InjectSidecar, rl *krm.ResourceList) error {
 			return err
 		}
 		if changed && !krm.HasErrors(in.results) {
-			injected = true
 			in.results = append(in.results, krm.Info(w.Item, "injected %s into the pod template", names(containers)))
 		}
 		if w.IsJob() && !cfg.Spec.Native {
@@ -67,10 +66,6 @@ func transform(cfg *fnconfigs.InjectSidecar, rl *krm.ResourceList) error {
 		rl.Results = append(rl.Results, in.results...)
 		return nil
 	})
-	if err != nil || !injected {
-		return err
-	}
-	return workload.ReportNotPrepulled(rl, workload.ContainerImages(cfg.Spec.Containers), "InjectSidecar "+cfg.Metadata.Name)
 }
 
 func names(parts []part) string {

@@ -14,7 +14,6 @@ import (
 func (b *build) wire(rl *krm.ResourceList) error {
 	generator := kind + "." + b.cfg.Metadata.Name
 	uses := false
-	replaced := map[string]bool{}
 	var others []workload.Workload
 	err := rl.Each(func(item *yaml.RNode) error {
 		if krm.Reserved(item) {
@@ -45,7 +44,6 @@ func (b *build) wire(rl *krm.ResourceList) error {
 			}
 			uses = true
 			if was := image.Value.YNode().Value; was != d.built {
-				replaced[was] = true
 				// The scalar is changed in place, so its quoting and comments stay.
 				image.Value.YNode().Value = d.built
 				rl.Results = append(rl.Results, krm.Result(framework.Info, item, w.Field(c.Field()+".image"),
@@ -58,7 +56,7 @@ func (b *build) wire(rl *krm.ResourceList) error {
 		return err
 	}
 	for _, w := range others {
-		b.leaveToGenerator(rl, w, replaced)
+		b.leaveToGenerator(rl, w)
 	}
 	if !uses {
 		rl.Results = append(rl.Results, krm.Propose(krm.Warning(rl.FunctionConfig, "spec.wireImages",
@@ -69,26 +67,17 @@ func (b *build) wire(rl *krm.ResourceList) error {
 }
 
 // leaveToGenerator reports the images of a workload another config generated that this
-// build would have wired: such items belong to their generator. One that runs a reference
-// this run replaced in a workload was generated from the workloads before this step ran,
-// and its generator would copy the built tag on the next render: that is an error, fixed
-// by running this config before the generator's.
-func (b *build) leaveToGenerator(rl *krm.ResourceList, w workload.Workload, replaced map[string]bool) {
-	by := workload.GeneratedBy(w.Item)
+// build would have wired: such items belong to their generator (a pre-pull DaemonSet
+// copies the built tag from the workloads when it runs after this step).
+func (b *build) leaveToGenerator(rl *krm.ResourceList, w workload.Workload) {
 	for _, c := range w.Containers() {
-		image := yaml.GetValue(c.Node.Field("image").Value)
+		image := krm.ScalarAt(c.Node.YNode(), "image")
 		ref, err := name.ParseReference(image)
 		if err != nil || b.forRepository(ref.Context().Name()) == nil {
 			continue
 		}
-		at := w.Field(c.Field() + ".image")
-		if replaced[image] {
-			rl.Results = append(rl.Results, krm.Error(w.Item, at,
-				"container %q runs %s, which KanikoJob %s replaced with its built tag in the workloads; %s generated this %s before, from the workloads as they were, and would copy the built tag on the next render: run KanikoJob %s before %s in the pipeline",
-				c.Name(), image, b.cfg.Metadata.Name, by, w.Item.GetKind(), b.cfg.Metadata.Name, by))
-			continue
-		}
-		rl.Results = append(rl.Results, krm.Info(w.Item, "container %q: image %s left alone: %s generated this %s (annotation %s)",
-			c.Name(), image, by, w.Item.GetKind(), krm.GeneratedByAnnotation))
+		rl.Results = append(rl.Results, krm.Result(framework.Info, w.Item, w.Field(c.Field()+".image"),
+			"container %q: image %s left alone: %s generated this %s (annotation %s)",
+			c.Name(), image, workload.GeneratedBy(w.Item), w.Item.GetKind(), krm.GeneratedByAnnotation))
 	}
 }

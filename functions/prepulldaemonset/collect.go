@@ -35,7 +35,7 @@ type collection struct {
 	discovered []found
 	results    framework.Results
 	// include and exclude are spec.include and spec.exclude, compiled.
-	include, exclude workload.Globs
+	include, exclude globs
 }
 
 // collect reads the listed images and, with discover, every pod template's images.
@@ -45,7 +45,7 @@ func collect(cfg *fnconfigs.PrepullDaemonSet, rl *krm.ResourceList) (*collection
 		c.listed = append(c.listed, c.fromConfig(rl.FunctionConfig, ref, fmt.Sprintf("spec.images[%d]", i)))
 	}
 	if cfg.Spec.Discover {
-		c.include, c.exclude = workload.CompileGlobs(cfg.Spec.Include), workload.CompileGlobs(cfg.Spec.Exclude)
+		c.include, c.exclude = compileGlobs(cfg.Spec.Include), compileGlobs(cfg.Spec.Exclude)
 		if err := rl.Each(c.discover); err != nil {
 			return nil, err
 		}
@@ -97,7 +97,7 @@ func (c *collection) discover(item *yaml.RNode) error {
 		}
 		img, err := parseImage(ref)
 		spellings := []string{ref, img.key}
-		if (len(c.include) > 0 && !c.include.Match(spellings...)) || c.exclude.Match(spellings...) {
+		if (len(c.include) > 0 && !c.include.match(spellings...)) || c.exclude.match(spellings...) {
 			continue
 		}
 		if err != nil {

@@ -3,11 +3,9 @@ package prepulldaemonset
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"strings"
 
 	"github.com/unbake/unbake/fnconfigs"
-	"github.com/unbake/unbake/functions/workload"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -56,7 +54,7 @@ func daemonSet(cfg *fnconfigs.PrepullDaemonSet, images []image, pullSecrets []st
 	}
 	return &appsv1.DaemonSet{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "DaemonSet"},
-		ObjectMeta: metav1.ObjectMeta{Name: cfg.Metadata.Name, Namespace: cfg.Metadata.Namespace, Labels: labels, Annotations: discovery(s)},
+		ObjectMeta: metav1.ObjectMeta{Name: cfg.Metadata.Name, Namespace: cfg.Metadata.Namespace, Labels: labels},
 		Spec: appsv1.DaemonSetSpec{
 			Selector: &metav1.LabelSelector{MatchLabels: labels},
 			Template: corev1.PodTemplateSpec{
@@ -122,14 +120,4 @@ func containerSecurity() *corev1.SecurityContext {
 		ReadOnlyRootFilesystem:   new(true),
 		Capabilities:             &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}},
 	}
-}
-
-// discovery records spec.include and spec.exclude on a DaemonSet that discovers images,
-// for the steps that add images to the workloads after this one (workload.NotPrepulled).
-func discovery(s *fnconfigs.PrepullDaemonSetSpec) map[string]string {
-	if !s.Discover {
-		return nil
-	}
-	value, _ := json.Marshal(workload.Discovery{Include: s.Include, Exclude: s.Exclude}) // strings only: cannot fail
-	return map[string]string{workload.DiscoverAnnotation: string(value)}
 }
