@@ -14,7 +14,7 @@ import (
 // the e2e tests prove equal to the kustomize and kpt renderings): first as a server-side
 // dry run, then for real, twice, then checks that applying again would change nothing.
 func TestExamplesAreAccepted(t *testing.T) {
-	files, err := filepath.Glob("../../examples/*/expected.yaml")
+	files, err := filepath.Glob("../../../examples/*/expected.yaml")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no examples/*/expected.yaml found (%v)", err)
 	}

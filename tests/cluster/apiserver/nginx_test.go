@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/unbake/unbake/tests/cluster"
 	"sigs.k8s.io/yaml"
 )
 
@@ -27,7 +28,7 @@ func TestBasicAuthLetsOnlyFooThrough(t *testing.T) {
 	if err != nil {
 		t.Fatalf("nginx is not installed: `make acceptance` installs Debian's nginx-light (%v)", err)
 	}
-	serverBlock, htpasswd := renderedAuthFiles(t, "../../examples/tensorboard-basic-auth/expected.yaml")
+	serverBlock, htpasswd := renderedAuthFiles(t, "../../../examples/tensorboard-basic-auth/expected.yaml")
 
 	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprint(w, "tensorboard stub")
@@ -35,7 +36,7 @@ func TestBasicAuthLetsOnlyFooThrough(t *testing.T) {
 	defer upstream.Close()
 
 	dir := t.TempDir()
-	port := freePort()
+	port := cluster.FreePort()
 	writeFile(t, filepath.Join(dir, "htpasswd"), htpasswd)
 	serverBlock = substitute(t, serverBlock, `listen\s+\d+;`, "listen 127.0.0.1:"+port+";")
 	serverBlock = substitute(t, serverBlock, `proxy_pass\s+http://127\.0\.0\.1:\d+;`, "proxy_pass "+upstream.URL+";")
