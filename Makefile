@@ -54,9 +54,10 @@ $(KUSTOMIZE):
 	@mkdir -p $(TOOLS)
 	GOBIN=$(TOOLS) go install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)
 
-# Everything: unit and golden tests, the end-to-end tests against the real tools, and
-# the acceptance tests against a real API server (its first build takes 10-20 minutes).
-test: vet unit e2e e2e-containers e2e-argocd acceptance
+# Everything: unit and golden tests, the end-to-end tests against the real tools, the
+# acceptance tests against a real API server (its first build takes 10-20 minutes), and
+# the examples run as pods on a real node.
+test: vet unit e2e e2e-containers e2e-argocd acceptance node
 
 unit:
 	go test ./...
@@ -140,9 +141,9 @@ $(NGINX_ROOTFS): | node-deps
 	tests/cluster/node/standins/nginx-rootfs.sh $@.tmp && mv $@.tmp $@
 
 # The examples run as pods on a single node started by the tests (tests/cluster/node).
-node: $(KUBE_APISERVER) $(ETCD) $(NODE_BIN)/kubelet $(NGINX_ROOTFS) node-deps
+node: $(KUBE_APISERVER) $(ETCD) $(NODE_BIN)/kubelet $(NGINX_ROOTFS) $(CRANE) node-deps
 	cd tests/cluster && KUBE_APISERVER=$(KUBE_APISERVER) ETCD=$(ETCD) NODE_BIN=$(NODE_BIN) KUBECTL=$(KUBECTL) \
-		NGINX_ROOTFS=$(NGINX_ROOTFS) go test -count=1 -timeout 20m ./node/...
+		CRANE=$(CRANE) NGINX_ROOTFS=$(NGINX_ROOTFS) go test -count=1 -timeout 20m ./node/...
 
 # Renders the TensorBoard basic-auth example with kustomize and prints it.
 demo: build tools

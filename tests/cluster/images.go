@@ -1,0 +1,92 @@
+package cluster
+
+import (
+	"archive/tar"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// MirrorRef is where the local registry keeps ref: containerd asks a mirror for the
+// repository path alone (docker.io/library/nginx:1.27 as /library/nginx:1.27).
+func (n *Node) MirrorRef(ref string) string {
+	first, rest, found := strings.Cut(ref, "/")
+	switch {
+	case !found:
+		ref = "library/" + ref
+	case strings.ContainsAny(first, ".:") || first == "localhost":
+		ref = rest
+	}
+	return n.Registry + "/" + ref
+}
+
+// PushImage pushes ref: one layer from the tar file layer on an empty base, for
+// linux/amd64 (containerd matches images by platform), configured by crane mutate's
+// flags (--entrypoint, --cmd, --env, --user, ...).
+func (n *Node) PushImage(ref, layer string, mutate ...string) error {
+	target := n.MirrorRef(ref)
+	if _, err := output(n.opts.Crane, "append", "--new_layer", layer, "--new_tag", target); err != nil {
+		return err
+	}
+	args := append([]string{"mutate", target, "--set-platform", "linux/amd64", "--tag", target}, mutate...)
+	if _, err := output(n.opts.Crane, args...); err != nil {
+		return fmt.Errorf("image %s: %w", ref, err)
+	}
+	return nil
+}
+
+// TarEntry is a file, directory or symbolic link of a layer.
+type TarEntry struct {
+	Name string
+	// Source is the file to copy, Link the target of a symbolic link; neither makes a
+	// directory.
+	Source, Link string
+	Mode         int64
+}
+
+// WriteTar writes a layer of entries to path.
+func WriteTar(path string, entries []TarEntry) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	w := tar.NewWriter(f)
+	for _, e := range entries {
+		if err := writeEntry(w, e); err != nil {
+			return fmt.Errorf("%s: %w", e.Name, err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+func writeEntry(w *tar.Writer, e TarEntry) error {
+	switch {
+	case e.Link != "":
+		return w.WriteHeader(&tar.Header{Typeflag: tar.TypeSymlink, Name: e.Name, Linkname: e.Link, Mode: 0o777})
+	case e.Source == "":
+		return w.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: e.Name + "/", Mode: e.Mode})
+	}
+	src, err := os.Open(e.Source)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	info, err := src.Stat()
+	if err != nil {
+		return err
+	}
+	mode := e.Mode
+	if mode == 0 {
+		mode = int64(info.Mode().Perm())
+	}
+	if err := w.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: e.Name, Size: info.Size(), Mode: mode}); err != nil {
+		return err
+	}
+	_, err = io.Copy(w, src)
+	return err
+}

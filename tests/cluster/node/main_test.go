@@ -1,0 +1,95 @@
+// Package node runs the examples as pods on a single node that the tests start: the
+// rendered manifests are applied to an empty cluster, and what each seed promises is
+// asserted at run time. Run it with `make node`.
+package node
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/unbake/unbake/tests/cluster"
+)
+
+var testNode *cluster.Node
+
+func TestMain(m *testing.M) {
+	code, err := runWithNode(m)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "node:", err)
+		code = 1
+	}
+	os.Exit(code)
+}
+
+func runWithNode(m *testing.M) (int, error) {
+	env := map[string]string{}
+	for _, name := range []string{"KUBE_APISERVER", "ETCD", "NODE_BIN", "KUBECTL", "CRANE", "NGINX_ROOTFS"} {
+		if env[name] = os.Getenv(name); env[name] == "" {
+			return 1, fmt.Errorf("%s is not set: run these tests with `make node`", name)
+		}
+	}
+	if os.Geteuid() != 0 {
+		return 1, fmt.Errorf("a node needs root (containerd, network namespaces, iptables)")
+	}
+	bin := func(name string) string { return filepath.Join(env["NODE_BIN"], name) }
+	n, err := cluster.StartNode(cluster.NodeOptions{Etcd: env["ETCD"], APIServer: env["KUBE_APISERVER"],
+		Kubelet: bin("kubelet"), ControllerManager: bin("kube-controller-manager"), Scheduler: bin("kube-scheduler"),
+		KubeProxy: bin("kube-proxy"), Crane: env["CRANE"], Kubectl: env["KUBECTL"]})
+	if err != nil {
+		return 1, err
+	}
+	defer func() {
+		if problems := n.Stop(); problems != "" {
+			fmt.Fprintln(os.Stderr, "node:", problems)
+		}
+	}()
+	if err := n.PushStandIns(cluster.StandIns(env["NGINX_ROOTFS"])); err != nil {
+		return 1, err
+	}
+	testNode = n
+	return m.Run(), nil
+}
+
+// kubectl runs kubectl as the admin, failing the test on an error.
+func kubectl(t *testing.T, args ...string) string {
+	t.Helper()
+	out, err := testNode.Kubectl(context.Background(), args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// apply applies an example's rendered manifests, and prints what the node says about
+// its namespace when the test fails.
+func apply(t *testing.T, example, namespace string) {
+	t.Helper()
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Log(diagnose(namespace))
+		}
+	})
+	kubectl(t, "apply", "--server-side", "-f", filepath.Join("..", "..", "..", "examples", example, "expected.yaml"))
+}
+
+// diagnose collects the events, the description and the logs of every pod of namespace.
+func diagnose(namespace string) string {
+	var b strings.Builder
+	commands := [][]string{{"get", "events", "-n", namespace, "--sort-by", ".lastTimestamp"}, {"describe", "pods", "-n", namespace}}
+	pods, _ := testNode.Kubectl(context.Background(), "get", "pods", "-n", namespace, "-o", "name")
+	for _, pod := range strings.Fields(pods) {
+		commands = append(commands, []string{"logs", "-n", namespace, pod, "--all-containers", "--prefix", "--tail", "50"})
+	}
+	for _, args := range commands {
+		out, err := testNode.Kubectl(context.Background(), args...)
+		fmt.Fprintf(&b, "$ kubectl %s\n%s", strings.Join(args, " "), out)
+		if err != nil {
+			fmt.Fprintf(&b, "(%v)\n", err)
+		}
+	}
+	return b.String()
+}

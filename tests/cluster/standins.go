@@ -1,0 +1,106 @@
+package cluster
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// StandIn is an image the examples name, built here from Debian's packages or from Go,
+// and pushed under the upstream name. The node tests' README lists what each mimics.
+type StandIn struct {
+	// Refs are the upstream names it is pushed as.
+	Refs []string
+	// Layer writes its file system into a tar file at path, in dir.
+	Layer func(dir, path string) error
+	// Config is crane mutate's flags.
+	Config []string
+}
+
+const defaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+// StandIns are the images the examples run. nginxRootfs is the tar file that
+// node/standins/nginx-rootfs.sh made.
+func StandIns(nginxRootfs string) []StandIn {
+	return []StandIn{
+		{Refs: []string{"registry.k8s.io/pause:3.10"}, Layer: goProgram("pause", "/pause"),
+			Config: []string{"--entrypoint", "/pause"}},
+		{Refs: []string{"docker.io/library/busybox:1.37.0", "docker.io/library/busybox:1.37.0-musl"}, Layer: busybox,
+			Config: []string{"--cmd", "sh", "--env", defaultPath}},
+		{Refs: []string{"docker.io/library/nginx:1.27.3-alpine"}, Layer: copyFile(nginxRootfs),
+			Config: []string{"--cmd", "nginx,-g,daemon off;", "--exposed-ports", "80/tcp", "--env", defaultPath}},
+		{Refs: []string{"docker.io/tensorflow/tensorflow:2.18.0"}, Layer: goProgram("tensorboard", "/usr/local/bin/tensorboard"),
+			Config: []string{"--env", defaultPath, "--cmd", "tensorboard,--logdir,/tmp"}},
+	}
+}
+
+// PushStandIns builds every stand-in and pushes it to the node's registry.
+func (n *Node) PushStandIns(standIns []StandIn) error {
+	dir := n.path("stand-ins")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for i, s := range standIns {
+		layer := filepath.Join(dir, strings.ReplaceAll(filepath.Base(s.Refs[0]), ":", "_")+".tar")
+		if err := s.Layer(dir, layer); err != nil {
+			return err
+		}
+		for _, ref := range s.Refs {
+			if err := n.PushImage(ref, layer, standIns[i].Config...); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// goProgram builds node/standins/<name> as a static program at path in the image, with
+// a /tmp as images have.
+func goProgram(name, path string) func(dir, layer string) error {
+	return func(dir, layer string) error {
+		program := filepath.Join(dir, name)
+		cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", program,
+			"github.com/unbake/unbake/tests/cluster/node/standins/"+name)
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("building the %s stand-in: %v: %s", name, err, out)
+		}
+		entries := []TarEntry{{Name: "tmp", Mode: 0o1777}}
+		for d := filepath.Dir(strings.TrimPrefix(path, "/")); d != "."; d = filepath.Dir(d) {
+			entries = append([]TarEntry{{Name: d, Mode: 0o755}}, entries...)
+		}
+		return WriteTar(layer, append(entries, TarEntry{Name: strings.TrimPrefix(path, "/"), Source: program, Mode: 0o755}))
+	}
+}
+
+// busybox is Debian's static BusyBox with a link for each applet, and a root user.
+func busybox(dir, layer string) error {
+	etc := filepath.Join(dir, "busybox-etc")
+	if err := writeFile(filepath.Join(etc, "passwd"), "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n"); err != nil {
+		return err
+	}
+	if err := writeFile(filepath.Join(etc, "group"), "root:x:0:\nnobody:x:65534:\n"); err != nil {
+		return err
+	}
+	entries := []TarEntry{{Name: "bin", Mode: 0o755}, {Name: "etc", Mode: 0o755}, {Name: "tmp", Mode: 0o1777},
+		{Name: "root", Mode: 0o700}, {Name: "bin/busybox", Source: "/bin/busybox", Mode: 0o755},
+		{Name: "etc/passwd", Source: filepath.Join(etc, "passwd"), Mode: 0o644},
+		{Name: "etc/group", Source: filepath.Join(etc, "group"), Mode: 0o644}}
+	applets, err := output("/bin/busybox", "--list")
+	if err != nil {
+		return err
+	}
+	for _, applet := range strings.Fields(applets) {
+		if applet != "busybox" {
+			entries = append(entries, TarEntry{Name: "bin/" + applet, Link: "busybox"})
+		}
+	}
+	return WriteTar(layer, entries)
+}
+
+// copyFile uses a tar file made elsewhere as the layer.
+func copyFile(source string) func(dir, layer string) error {
+	return func(dir, layer string) error { return os.Symlink(source, layer) }
+}
