@@ -17,8 +17,10 @@ ETCD           := $(TOOLS)/etcd-$(K8S_VERSION)
 # The node tests' kubelet, controller-manager, scheduler and kube-proxy, in one directory.
 NODE_BIN       := $(TOOLS)/node-$(K8S_VERSION)
 NODE_PROGRAMS  := kubelet kube-controller-manager kube-scheduler kube-proxy
-# The nginx stand-in's root file system, made by mmdebstrap from Debian's packages.
+# The nginx and python stand-ins' root file systems, made by mmdebstrap from Debian's
+# packages (about a minute each).
 NGINX_ROOTFS   := $(ROOT)/.tools/images/nginx-rootfs-bookworm.tar
+PYTHON_ROOTFS  := $(ROOT)/.tools/images/python-rootfs-bookworm.tar
 K8S_LDFLAGS    := -s -w -X k8s.io/component-base/version.gitVersion=$(K8S_VERSION) \
 	-X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=33
 
@@ -136,14 +138,18 @@ node-deps:
 	@command -v containerd >/dev/null && command -v mmdebstrap >/dev/null && command -v conntrack >/dev/null && test -x /bin/busybox && test -x /usr/lib/cni/bridge || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq containerd runc containernetworking-plugins conntrack mmdebstrap busybox-static >/dev/null; }
 
-$(NGINX_ROOTFS): | node-deps
+$(NGINX_ROOTFS): tests/cluster/node/standins/nginx-rootfs.sh | node-deps
 	@mkdir -p $(dir $@)
-	tests/cluster/node/standins/nginx-rootfs.sh $@.tmp && mv $@.tmp $@
+	$< $@.tmp && mv $@.tmp $@
+
+$(PYTHON_ROOTFS): tests/cluster/node/standins/python-rootfs.sh | node-deps
+	@mkdir -p $(dir $@)
+	$< $@.tmp && mv $@.tmp $@
 
 # The examples run as pods on a single node started by the tests (tests/cluster/node).
-node: $(KUBE_APISERVER) $(ETCD) $(NODE_BIN)/kubelet $(NGINX_ROOTFS) $(CRANE) node-deps
+node: $(KUBE_APISERVER) $(ETCD) $(NODE_BIN)/kubelet $(NGINX_ROOTFS) $(PYTHON_ROOTFS) $(CRANE) node-deps
 	cd tests/cluster && KUBE_APISERVER=$(KUBE_APISERVER) ETCD=$(ETCD) NODE_BIN=$(NODE_BIN) KUBECTL=$(KUBECTL) \
-		CRANE=$(CRANE) NGINX_ROOTFS=$(NGINX_ROOTFS) go test -count=1 -timeout 20m ./node/...
+		CRANE=$(CRANE) NGINX_ROOTFS=$(NGINX_ROOTFS) PYTHON_ROOTFS=$(PYTHON_ROOTFS) go test -count=1 -timeout 20m ./node/...
 
 # Renders the TensorBoard basic-auth example with kustomize and prints it.
 demo: build tools

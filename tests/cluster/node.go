@@ -43,8 +43,13 @@ type Node struct {
 	opts     NodeOptions
 	procs    *Processes
 	host     *hostState
+	lock     *os.File
 	stopped  bool
 }
+
+// lockPath serializes nodes on a machine: two would share the bridge, the address and
+// the iptables chains.
+const lockPath = "/run/unbake-node.lock"
 
 // StartNode starts a node in a new directory and waits until it is Ready. On an error
 // it stops what it started.
@@ -54,6 +59,10 @@ func StartNode(o NodeOptions) (n *Node, err error) {
 		return nil, err
 	}
 	n = &Node{Dir: dir, opts: o, procs: &Processes{Dir: dir}}
+	if n.lock, err = lock(lockPath, 20*time.Minute); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
 	defer func() {
 		if err != nil {
 			err = fmt.Errorf("%w\n%s", err, n.Stop())
@@ -247,6 +256,7 @@ func (n *Node) Stop() string {
 	}
 	try(removeCgroups())
 	try(os.RemoveAll(n.Dir))
+	n.lock.Close() // and with it the lock
 	if err := errors.Join(errs...); err != nil {
 		return "teardown: " + err.Error()
 	}
@@ -323,6 +333,20 @@ func removeCgroups() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// lock takes an exclusive lock on path, waiting at most timeout for another node to stop.
+func lock(path string, timeout time.Duration) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	err = poll(timeout, func() error { return syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) })
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("another node holds %s: %w", path, err)
+	}
+	return f, nil
 }
 
 func poll(timeout time.Duration, check func() error) error {

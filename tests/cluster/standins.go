@@ -21,16 +21,20 @@ type StandIn struct {
 
 const defaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-// StandIns are the images the examples run. nginxRootfs is the tar file that
-// node/standins/nginx-rootfs.sh made.
-func StandIns(nginxRootfs string) []StandIn {
+// RootFilesystems are the tar files that node/standins/*-rootfs.sh made.
+type RootFilesystems struct{ Nginx, Python string }
+
+// StandIns are the images the examples run.
+func StandIns(rootfs RootFilesystems) []StandIn {
 	return []StandIn{
 		{Refs: []string{"registry.k8s.io/pause:3.10"}, Layer: goProgram("pause", "/pause"),
 			Config: []string{"--entrypoint", "/pause"}},
 		{Refs: []string{"docker.io/library/busybox:1.37.0", "docker.io/library/busybox:1.37.0-musl"}, Layer: busybox,
 			Config: []string{"--cmd", "sh", "--env", defaultPath}},
-		{Refs: []string{"docker.io/library/nginx:1.27.3-alpine"}, Layer: copyFile(nginxRootfs),
+		{Refs: []string{"docker.io/library/nginx:1.27.3-alpine"}, Layer: copyFile(rootfs.Nginx),
 			Config: []string{"--cmd", "nginx,-g,daemon off;", "--exposed-ports", "80/tcp", "--env", defaultPath}},
+		{Refs: []string{"docker.io/library/python:3.13.1-slim", "docker.io/library/python:3.13.1-slim-bookworm"}, Layer: copyFile(rootfs.Python),
+			Config: []string{"--cmd", "python3", "--env", defaultPath, "--env", "LANG=C.UTF-8"}},
 		{Refs: []string{"docker.io/tensorflow/tensorflow:2.18.0"}, Layer: goProgram("tensorboard", "/usr/local/bin/tensorboard"),
 			Config: []string{"--env", defaultPath, "--cmd", "tensorboard,--logdir,/tmp"}},
 	}

@@ -27,7 +27,7 @@ func TestMain(m *testing.M) {
 
 func runWithNode(m *testing.M) (int, error) {
 	env := map[string]string{}
-	for _, name := range []string{"KUBE_APISERVER", "ETCD", "NODE_BIN", "KUBECTL", "CRANE", "NGINX_ROOTFS"} {
+	for _, name := range []string{"KUBE_APISERVER", "ETCD", "NODE_BIN", "KUBECTL", "CRANE", "NGINX_ROOTFS", "PYTHON_ROOTFS"} {
 		if env[name] = os.Getenv(name); env[name] == "" {
 			return 1, fmt.Errorf("%s is not set: run these tests with `make node`", name)
 		}
@@ -47,7 +47,7 @@ func runWithNode(m *testing.M) (int, error) {
 			fmt.Fprintln(os.Stderr, "node:", problems)
 		}
 	}()
-	if err := n.PushStandIns(cluster.StandIns(env["NGINX_ROOTFS"])); err != nil {
+	if err := n.PushStandIns(cluster.StandIns(cluster.RootFilesystems{Nginx: env["NGINX_ROOTFS"], Python: env["PYTHON_ROOTFS"]})); err != nil {
 		return 1, err
 	}
 	testNode = n

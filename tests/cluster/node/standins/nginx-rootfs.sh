@@ -5,7 +5,7 @@
 # /var/run, logs to stdout and stderr). Writes a tar file to $1.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-mmdebstrap --quiet --variant=apt --include=nginx-light \
+mmdebstrap --quiet --format=tar --variant=apt --include=nginx-light \
   --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
   --dpkgopt='path-exclude=/usr/share/locale/*' \
   --customize-hook='chroot "$1" groupadd --system --gid 101 nginx' \
