@@ -132,6 +132,11 @@ $(NODE_BIN)/kubelet:
 	@mkdir -p $(NODE_BIN)
 	cd tests/cluster && go build -trimpath -ldflags "$(K8S_LDFLAGS)" -o $(NODE_BIN)/ $(addprefix k8s.io/kubernetes/cmd/,$(NODE_PROGRAMS))
 
+# kubectl, static, for the stand-in of registry.k8s.io/kubectl.
+$(NODE_BIN)/kubectl:
+	@mkdir -p $(NODE_BIN)
+	cd tests/cluster && CGO_ENABLED=0 go build -trimpath -ldflags "$(K8S_LDFLAGS)" -o $@ k8s.io/kubernetes/cmd/kubectl
+
 # What a node needs from Debian: containerd (runc and the CNI plugins come with podman),
 # the conntrack tool kube-proxy calls, mmdebstrap and busybox-static for stand-in images.
 node-deps:
@@ -147,7 +152,7 @@ $(PYTHON_ROOTFS): tests/cluster/node/standins/python-rootfs.sh | node-deps
 	$< $@.tmp && mv $@.tmp $@
 
 # The examples run as pods on a single node started by the tests (tests/cluster/node).
-node: $(KUBE_APISERVER) $(ETCD) $(NODE_BIN)/kubelet $(NGINX_ROOTFS) $(PYTHON_ROOTFS) $(CRANE) node-deps
+node: $(KUBE_APISERVER) $(ETCD) $(NODE_BIN)/kubelet $(NODE_BIN)/kubectl $(NGINX_ROOTFS) $(PYTHON_ROOTFS) $(CRANE) node-deps
 	cd tests/cluster && KUBE_APISERVER=$(KUBE_APISERVER) ETCD=$(ETCD) NODE_BIN=$(NODE_BIN) KUBECTL=$(KUBECTL) \
 		CRANE=$(CRANE) NGINX_ROOTFS=$(NGINX_ROOTFS) PYTHON_ROOTFS=$(PYTHON_ROOTFS) go test -count=1 -timeout 20m ./node/...
 

@@ -70,7 +70,7 @@ type PrepullDaemonSetSpec struct {
 type PrepullRefresh struct {
 	// Schedule in cron format, e.g. "0 3 * * 0" or "@weekly".
 	Schedule string `json:"schedule"`
-	// Image with kubectl; default registry.k8s.io/kubectl:v1.37.2 (keep it within one
+	// Image with kubectl; default registry.k8s.io/kubectl:v1.33.6 (keep it within one
 	// minor version of the cluster).
 	Image string `json:"image,omitempty"`
 }
@@ -86,7 +86,10 @@ const (
 // /bin/cp are hard links to that one binary, which picks the applet from its file name.
 const (
 	DefaultSleepImage   = "docker.io/library/busybox:1.37.0-musl"
-	DefaultKubectlImage = "registry.k8s.io/kubectl:v1.37.2"
+	// DefaultKubectlImage is listed under "Container Images" of v1.33.6 in Kubernetes'
+	// CHANGELOG/CHANGELOG-1.33.md, within kubectl's one minor version of skew for 1.32
+	// to 1.34 clusters.
+	DefaultKubectlImage = "registry.k8s.io/kubectl:v1.33.6"
 )
 
 // maxCronJobName leaves room for the 11 characters the CronJob controller appends to

@@ -36,6 +36,34 @@ func (n *Node) PushImage(ref, layer string, mutate ...string) error {
 	return nil
 }
 
+// MutateImage pushes new content under ref, changed by crane mutate's flags, and
+// returns its digest.
+func (n *Node) MutateImage(ref string, mutate ...string) (string, error) {
+	target := n.MirrorRef(ref)
+	if _, err := output(n.opts.Crane, append([]string{"mutate", target, "--tag", target}, mutate...)...); err != nil {
+		return "", err
+	}
+	digest, err := output(n.opts.Crane, "digest", target)
+	return strings.TrimSpace(digest), err
+}
+
+// NodeImages are the images containerd holds for the kubelet: each reference with its
+// digest.
+func (n *Node) NodeImages() (map[string]string, error) {
+	out, err := n.ctr("images", "ls")
+	if err != nil {
+		return nil, err
+	}
+	images := map[string]string{}
+	for _, line := range strings.Split(out, "\n")[1:] {
+		// REF TYPE DIGEST SIZE PLATFORMS LABELS
+		if fields := strings.Fields(line); len(fields) > 2 && !strings.HasPrefix(fields[0], "sha256:") {
+			images[fields[0]] = fields[2]
+		}
+	}
+	return images, nil
+}
+
 // TarEntry is a file, directory or symbolic link of a layer.
 type TarEntry struct {
 	Name string

@@ -21,20 +21,24 @@ type StandIn struct {
 
 const defaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-// RootFilesystems are the tar files that node/standins/*-rootfs.sh made.
-type RootFilesystems struct{ Nginx, Python string }
+// StandInSources are what the Makefile made for the stand-ins: the root file systems of
+// node/standins/*-rootfs.sh, and a static kubectl.
+type StandInSources struct{ NginxRootfs, PythonRootfs, Kubectl string }
 
 // StandIns are the images the examples run.
-func StandIns(rootfs RootFilesystems) []StandIn {
+func StandIns(src StandInSources) []StandIn {
 	return []StandIn{
 		{Refs: []string{"registry.k8s.io/pause:3.10"}, Layer: goProgram("pause", "/pause"),
 			Config: []string{"--entrypoint", "/pause"}},
 		{Refs: []string{"docker.io/library/busybox:1.37.0", "docker.io/library/busybox:1.37.0-musl"}, Layer: busybox,
 			Config: []string{"--cmd", "sh", "--env", defaultPath}},
-		{Refs: []string{"docker.io/library/nginx:1.27.3-alpine"}, Layer: copyFile(rootfs.Nginx),
+		{Refs: []string{"docker.io/library/nginx:1.27.3-alpine"}, Layer: copyFile(src.NginxRootfs),
 			Config: []string{"--cmd", "nginx,-g,daemon off;", "--exposed-ports", "80/tcp", "--env", defaultPath}},
-		{Refs: []string{"docker.io/library/python:3.13.1-slim", "docker.io/library/python:3.13.1-slim-bookworm"}, Layer: copyFile(rootfs.Python),
+		{Refs: []string{"docker.io/library/python:3.13.1-slim", "docker.io/library/python:3.13.1-slim-bookworm"}, Layer: copyFile(src.PythonRootfs),
 			Config: []string{"--cmd", "python3", "--env", defaultPath, "--env", "LANG=C.UTF-8"}},
+		{Refs: []string{"registry.k8s.io/kubectl:v1.33.6"}, Layer: files(TarEntry{Name: "bin", Mode: 0o755},
+			TarEntry{Name: "tmp", Mode: 0o1777}, TarEntry{Name: "bin/kubectl", Source: src.Kubectl, Mode: 0o755}),
+			Config: []string{"--entrypoint", "kubectl", "--env", defaultPath}},
 		{Refs: []string{"docker.io/tensorflow/tensorflow:2.18.0"}, Layer: goProgram("tensorboard", "/usr/local/bin/tensorboard"),
 			Config: []string{"--env", defaultPath, "--cmd", "tensorboard,--logdir,/tmp"}},
 	}
@@ -102,6 +106,11 @@ func busybox(dir, layer string) error {
 		}
 	}
 	return WriteTar(layer, entries)
+}
+
+// files is a layer of the given entries.
+func files(entries ...TarEntry) func(dir, layer string) error {
+	return func(dir, layer string) error { return WriteTar(layer, entries) }
 }
 
 // copyFile uses a tar file made elsewhere as the layer.

@@ -47,7 +47,8 @@ func runWithNode(m *testing.M) (int, error) {
 			fmt.Fprintln(os.Stderr, "node:", problems)
 		}
 	}()
-	if err := n.PushStandIns(cluster.StandIns(cluster.RootFilesystems{Nginx: env["NGINX_ROOTFS"], Python: env["PYTHON_ROOTFS"]})); err != nil {
+	if err := n.PushStandIns(cluster.StandIns(cluster.StandInSources{NginxRootfs: env["NGINX_ROOTFS"],
+		PythonRootfs: env["PYTHON_ROOTFS"], Kubectl: bin("kubectl")})); err != nil {
 		return 1, err
 	}
 	testNode = n
@@ -65,12 +66,14 @@ func kubectl(t *testing.T, args ...string) string {
 }
 
 // apply applies an example's rendered manifests, and prints what the node says about
-// its namespace when the test fails.
-func apply(t *testing.T, example, namespace string) {
+// its namespaces when the test fails.
+func apply(t *testing.T, example string, namespaces ...string) {
 	t.Helper()
 	t.Cleanup(func() {
 		if t.Failed() {
-			t.Log(diagnose(namespace))
+			for _, namespace := range namespaces {
+				t.Log(diagnose(namespace))
+			}
 		}
 	})
 	kubectl(t, "apply", "--server-side", "-f", filepath.Join("..", "..", "..", "examples", example, "expected.yaml"))
