@@ -30,6 +30,9 @@ type NodeOptions struct {
 	Etcd, APIServer, Kubelet, ControllerManager, Scheduler, KubeProxy string
 	// Crane serves the local registry and pushes images to it; Kubectl talks to the node.
 	Crane, Kubectl string
+	// Upstream pulls every image from its own registry instead of the local one, where
+	// those registries can be reached.
+	Upstream bool
 }
 
 // Node is a single-node Kubernetes: a control plane, a kubelet on containerd with runc and
@@ -113,7 +116,14 @@ func (n *Node) startRegistry() error {
 // startContainerd writes containerd's configuration, the registry mirrors and the CNI
 // network, all under the node's directory, and starts containerd.
 func (n *Node) startContainerd() error {
-	for _, registry := range MirroredRegistries {
+	mirrored := MirroredRegistries
+	if n.opts.Upstream {
+		mirrored = nil
+	}
+	if err := os.MkdirAll(n.path("certs.d"), 0o755); err != nil {
+		return err
+	}
+	for _, registry := range mirrored {
 		hosts := fmt.Sprintf("# Every pull of %s goes to the node's local registry, and nowhere else.\nserver = \"http://%s\"\n\n[host.\"http://%s\"]\n  capabilities = [\"pull\", \"resolve\"]\n",
 			registry, n.Registry, n.Registry)
 		if err := writeFile(n.path("certs.d", registry, "hosts.toml"), hosts); err != nil {
@@ -200,6 +210,9 @@ func (n *Node) waitReady() error {
 		return err
 	})
 }
+
+// Upstream tells that the node pulls from the images' own registries.
+func (n *Node) Upstream() bool { return n.opts.Upstream }
 
 // Kubectl runs kubectl as the admin and returns its combined output.
 func (n *Node) Kubectl(ctx context.Context, args ...string) (string, error) {

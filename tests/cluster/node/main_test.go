@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/unbake/unbake/tests/cluster"
 )
@@ -38,7 +39,8 @@ func runWithNode(m *testing.M) (int, error) {
 	bin := func(name string) string { return filepath.Join(env["NODE_BIN"], name) }
 	n, err := cluster.StartNode(cluster.NodeOptions{Etcd: env["ETCD"], APIServer: env["KUBE_APISERVER"],
 		Kubelet: bin("kubelet"), ControllerManager: bin("kube-controller-manager"), Scheduler: bin("kube-scheduler"),
-		KubeProxy: bin("kube-proxy"), Crane: env["CRANE"], Kubectl: env["KUBECTL"]})
+		KubeProxy: bin("kube-proxy"), Crane: env["CRANE"], Kubectl: env["KUBECTL"],
+		Upstream: os.Getenv("UNBAKE_NODE_IMAGES") == "upstream"})
 	if err != nil {
 		return 1, err
 	}
@@ -47,6 +49,10 @@ func runWithNode(m *testing.M) (int, error) {
 			fmt.Fprintln(os.Stderr, "node:", problems)
 		}
 	}()
+	if n.Upstream() {
+		testNode = n
+		return m.Run(), nil
+	}
 	if err := n.PushStandIns(cluster.StandIns(cluster.StandInSources{NginxRootfs: env["NGINX_ROOTFS"],
 		PythonRootfs: env["PYTHON_ROOTFS"], Kubectl: bin("kubectl")})); err != nil {
 		return 1, err
@@ -77,6 +83,34 @@ func apply(t *testing.T, example string, namespaces ...string) {
 		}
 	})
 	kubectl(t, "apply", "--server-side", "-f", filepath.Join("..", "..", "..", "examples", example, "expected.yaml"))
+}
+
+// reapplyChangesNothing applies the example's rendered manifests again, as after a
+// render that changed nothing (the e2e tests render every example twice in place): the
+// server sees no difference, and no pod is replaced or restarted.
+func reapplyChangesNothing(t *testing.T, example string, namespaces ...string) {
+	t.Helper()
+	before := podStates(t, namespaces)
+	file := filepath.Join("..", "..", "..", "examples", example, "expected.yaml")
+	kubectl(t, "apply", "--server-side", "-f", file)
+	if out, err := testNode.Kubectl(context.Background(), "diff", "--server-side", "-f", file); err != nil {
+		t.Errorf("kubectl diff after applying again: %v\n%s", err, out)
+	}
+	time.Sleep(3 * time.Second) // what a rollout would start, it starts by then
+	if after := podStates(t, namespaces); after != before {
+		t.Errorf("applying again replaced or restarted pods:\nbefore: %s\nafter:  %s", before, after)
+	}
+}
+
+// podStates lists every pod of namespaces with its UID and its containers' restarts.
+func podStates(t *testing.T, namespaces []string) string {
+	t.Helper()
+	var states []string
+	for _, ns := range namespaces {
+		states = append(states, kubectl(t, "get", "pods", "-n", ns, "-o",
+			`jsonpath={range .items[*]}{.metadata.name}/{.metadata.uid}:{range .status.containerStatuses[*]}{.restartCount},{end} {end}`))
+	}
+	return strings.Join(states, "")
 }
 
 // diagnose collects the events, the description and the logs of every pod of namespace.

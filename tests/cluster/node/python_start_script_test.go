@@ -22,4 +22,5 @@ func TestPythonStartScript(t *testing.T) {
 	if status != http.StatusOK || body != "Hello from a stock python image, started by start.sh\n" {
 		t.Errorf("the app answered %d %q", status, body)
 	}
+	reapplyChangesNothing(t, "python-start-script", "demo")
 }

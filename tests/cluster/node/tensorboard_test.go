@@ -40,6 +40,7 @@ func TestTensorBoardBasicAuth(t *testing.T) {
 			t.Errorf("%s: the page is not TensorBoard's:\n%s", c.name, body)
 		}
 	}
+	reapplyChangesNothing(t, "tensorboard-basic-auth", "ml")
 }
 
 // get fetches url, with basic auth when user is given, retrying while kube-proxy's rules
