@@ -21,6 +21,8 @@ NODE_PROGRAMS  := kubelet kube-controller-manager kube-scheduler kube-proxy
 # packages (about a minute each).
 NGINX_ROOTFS   := $(ROOT)/.tools/images/nginx-rootfs-bookworm.tar
 PYTHON_ROOTFS  := $(ROOT)/.tools/images/python-rootfs-bookworm.tar
+# The wheels of the node's package index, the stand-in for PyPI, packed from Debian's.
+WHEELS         := $(ROOT)/.tools/images/wheels
 K8S_LDFLAGS    := -s -w -X k8s.io/component-base/version.gitVersion=$(K8S_VERSION) \
 	-X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=33
 
@@ -151,10 +153,15 @@ $(PYTHON_ROOTFS): tests/cluster/node/standins/python-rootfs.sh | node-deps
 	@mkdir -p $(dir $@)
 	$< $@.tmp && mv $@.tmp $@
 
+$(WHEELS)/.done: tests/cluster/node/standins/wheels.sh tests/cluster/node/standins/wheels.py tests/cluster/node/standins/wheels.txt | node-deps
+	rm -rf $(WHEELS)
+	$< $(WHEELS) && touch $@
+
 # The examples run as pods on a single node started by the tests (tests/cluster/node).
-node: $(KUBE_APISERVER) $(ETCD) $(NODE_BIN)/kubelet $(NODE_BIN)/kubectl $(NGINX_ROOTFS) $(PYTHON_ROOTFS) $(CRANE) node-deps
+node: $(KUBE_APISERVER) $(ETCD) $(NODE_BIN)/kubelet $(NODE_BIN)/kubectl $(NGINX_ROOTFS) $(PYTHON_ROOTFS) $(WHEELS)/.done $(CRANE) node-deps
 	cd tests/cluster && KUBE_APISERVER=$(KUBE_APISERVER) ETCD=$(ETCD) NODE_BIN=$(NODE_BIN) KUBECTL=$(KUBECTL) \
-		CRANE=$(CRANE) NGINX_ROOTFS=$(NGINX_ROOTFS) PYTHON_ROOTFS=$(PYTHON_ROOTFS) go test -count=1 -timeout 20m ./node/...
+		CRANE=$(CRANE) NGINX_ROOTFS=$(NGINX_ROOTFS) PYTHON_ROOTFS=$(PYTHON_ROOTFS) WHEELS=$(WHEELS) \
+		go test -count=1 -timeout 20m ./node/...
 
 # Renders the TensorBoard basic-auth example with kustomize and prints it.
 demo: build tools

@@ -21,15 +21,19 @@ func (n *Node) MirrorRef(ref string) string {
 	return n.Registry + "/" + ref
 }
 
-// PushImage pushes ref: one layer from the tar file layer on an empty base, for
-// linux/amd64 (containerd matches images by platform), configured by crane mutate's
-// flags (--entrypoint, --cmd, --env, --user, ...).
-func (n *Node) PushImage(ref, layer string, mutate ...string) error {
+// PushImage pushes ref: the tar files layers on an empty base, for linux/amd64
+// (containerd matches images by platform), configured by crane mutate's flags
+// (--entrypoint, --cmd, --env, --user, ...).
+func (n *Node) PushImage(ref string, layers []string, mutate ...string) error {
 	target := n.MirrorRef(ref)
-	if _, err := output(n.opts.Crane, "append", "--new_layer", layer, "--new_tag", target); err != nil {
+	args := []string{"append", "--new_tag", target}
+	for _, layer := range layers {
+		args = append(args, "--new_layer", layer)
+	}
+	if _, err := output(n.opts.Crane, args...); err != nil {
 		return err
 	}
-	args := append([]string{"mutate", target, "--set-platform", "linux/amd64", "--tag", target}, mutate...)
+	args = append([]string{"mutate", target, "--set-platform", "linux/amd64", "--tag", target}, mutate...)
 	if _, err := output(n.opts.Crane, args...); err != nil {
 		return fmt.Errorf("image %s: %w", ref, err)
 	}
@@ -67,10 +71,10 @@ func (n *Node) NodeImages() (map[string]string, error) {
 // TarEntry is a file, directory or symbolic link of a layer.
 type TarEntry struct {
 	Name string
-	// Source is the file to copy, Link the target of a symbolic link; neither makes a
-	// directory.
-	Source, Link string
-	Mode         int64
+	// Source is the file to copy, Content the text of a file, Link the target of a
+	// symbolic link; none makes a directory.
+	Source, Content, Link string
+	Mode                  int64
 }
 
 // WriteTar writes a layer of entries to path.
@@ -96,6 +100,12 @@ func writeEntry(w *tar.Writer, e TarEntry) error {
 	switch {
 	case e.Link != "":
 		return w.WriteHeader(&tar.Header{Typeflag: tar.TypeSymlink, Name: e.Name, Linkname: e.Link, Mode: 0o777})
+	case e.Content != "":
+		if err := w.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: e.Name, Size: int64(len(e.Content)), Mode: 0o644}); err != nil {
+			return err
+		}
+		_, err := w.Write([]byte(e.Content))
+		return err
 	case e.Source == "":
 		return w.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: e.Name + "/", Mode: e.Mode})
 	}

@@ -15,15 +15,22 @@ type StandIn struct {
 	Refs []string
 	// Layer writes its file system into a tar file at path, in dir.
 	Layer func(dir, path string) error
+	// Settings are files laid over it, by path: what points the stand-in at the node's
+	// servers.
+	Settings map[string]string
 	// Config is crane mutate's flags.
 	Config []string
 }
 
 const defaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-// StandInSources are what the Makefile made for the stand-ins: the root file systems of
-// node/standins/*-rootfs.sh, and a static kubectl.
-type StandInSources struct{ NginxRootfs, PythonRootfs, Kubectl string }
+// StandInSources are what the Makefile made for the stand-ins (the root file systems of
+// node/standins/*-rootfs.sh, and a static kubectl) and the node's servers that stand in
+// for GitHub and PyPI.
+type StandInSources struct {
+	NginxRootfs, PythonRootfs, Kubectl string
+	Git, PackageIndex                  *Server
+}
 
 // StandIns are the images the examples run.
 func StandIns(src StandInSources) []StandIn {
@@ -35,7 +42,11 @@ func StandIns(src StandInSources) []StandIn {
 		{Refs: []string{"docker.io/library/nginx:1.27.3-alpine"}, Layer: copyFile(src.NginxRootfs),
 			Config: []string{"--cmd", "nginx,-g,daemon off;", "--exposed-ports", "80/tcp", "--env", defaultPath}},
 		{Refs: []string{"docker.io/library/python:3.13.1-slim", "docker.io/library/python:3.13.1-slim-bookworm"}, Layer: copyFile(src.PythonRootfs),
-			Config: []string{"--cmd", "python3", "--env", defaultPath, "--env", "LANG=C.UTF-8"}},
+			Settings: map[string]string{"etc/pip.conf": pipConf(src.PackageIndex)},
+			Config:   []string{"--cmd", "python3", "--env", defaultPath, "--env", "LANG=C.UTF-8"}},
+		{Refs: []string{"docker.io/alpine/git:2.47.2"}, Layer: copyFile(src.PythonRootfs),
+			Settings: map[string]string{"etc/gitconfig": gitConfig(src.Git)},
+			Config:   []string{"--entrypoint", "git", "--env", defaultPath}},
 		{Refs: []string{"registry.k8s.io/kubectl:v1.33.6"}, Layer: files(TarEntry{Name: "bin", Mode: 0o755},
 			TarEntry{Name: "tmp", Mode: 0o1777}, TarEntry{Name: "bin/kubectl", Source: src.Kubectl, Mode: 0o755}),
 			Config: []string{"--entrypoint", "kubectl", "--env", defaultPath}},
@@ -50,18 +61,40 @@ func (n *Node) PushStandIns(standIns []StandIn) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	for i, s := range standIns {
-		layer := filepath.Join(dir, strings.ReplaceAll(filepath.Base(s.Refs[0]), ":", "_")+".tar")
-		if err := s.Layer(dir, layer); err != nil {
+	for _, s := range standIns {
+		base := filepath.Join(dir, strings.ReplaceAll(strings.ReplaceAll(s.Refs[0], "/", "_"), ":", "_"))
+		layers := []string{base + ".tar"}
+		if err := s.Layer(dir, layers[0]); err != nil {
 			return err
 		}
+		if len(s.Settings) > 0 {
+			var entries []TarEntry
+			for path, content := range s.Settings {
+				entries = append(entries, TarEntry{Name: path, Content: content})
+			}
+			layers = append(layers, base+"-settings.tar")
+			if err := WriteTar(layers[1], entries); err != nil {
+				return err
+			}
+		}
 		for _, ref := range s.Refs {
-			if err := n.PushImage(ref, layer, standIns[i].Config...); err != nil {
+			if err := n.PushImage(ref, layers, s.Config...); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// pipConf makes pip install from the node's package index instead of PyPI.
+func pipConf(index *Server) string {
+	host := strings.TrimSuffix(strings.TrimPrefix(index.URL, "http://"), "/")
+	return fmt.Sprintf("[global]\nindex-url = %ssimple/\ntrusted-host = %s\n", index.URL, host)
+}
+
+// gitConfig sends git's requests for GitHub repositories to the node's git server.
+func gitConfig(git *Server) string {
+	return fmt.Sprintf("[url %q]\n\tinsteadOf = https://github.com/\n", git.URL)
 }
 
 // goProgram builds node/standins/<name> as a static program at path in the image, with

@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -12,11 +11,12 @@ import (
 )
 
 // The clone and venv steps as init containers on the shared emptyDir, the app's read-only
-// mount of it, the record, and the bounded postStart hook that PUTs the Unit config: only
-// add-init-chain writes these. The hook reads the file scripts-to-configmap mounted.
+// mount of it, the record, and the bounded postStart hook that waits for Gunicorn's pid
+// file: only add-init-chain writes these. Gunicorn's settings are the file
+// scripts-to-configmap mounted.
 func init() {
 	proofs["python-venv-init"] = func(t *testing.T, objects []*yaml.RNode) {
-		deployment := find(t, objects, "Deployment", "python-venv", "nginx-unit")
+		deployment := find(t, objects, "Deployment", "python-venv", "testapp")
 		pod := podSpecOf(t, deployment)
 		if got := scalarAt(t, deployment, "spec", "template", "metadata", "annotations", "fn.unbake.dev/init-chain"); !strings.HasPrefix(got, "testapp@") {
 			t.Errorf("pod template: annotation fn.unbake.dev/init-chain %q, want the record of InitChain testapp", got)
@@ -35,8 +35,8 @@ func init() {
 		}
 		// User values reach the fixed scripts as arguments, never as shell text.
 		wantArgs := map[string][]string{
-			"testapp-clone": {"https://github.com/easydoggie/testapp.git", "f54a5f0e6088d865f3c40b7f89a0dba1638abbb4", "/workspace"},
-			"testapp-venv":  {"/workspace/python/venv", "", "redis==5.2.1"},
+			"testapp-clone": {"https://github.com/easydoggie/testapp.git", "2e0fd0617187b01765b3056ea56a123d15ab8452", "/workspace"},
+			"testapp-venv":  {"/workspace/python/venv", "", "Flask==3.1.3", "gunicorn==23.0.0"},
 		}
 		for step, want := range wantArgs {
 			if got := strings.Join(stringsAt(t, pod, "initContainers", "[name="+step+"]", "args"), " "); got != strings.Join(want, " ") {
@@ -47,27 +47,26 @@ func init() {
 			t.Errorf("no emptyDir volume workspace: %v", err)
 		}
 		mount := "volumeMounts"
-		if got := scalarAt(t, pod, "containers", "[name=nginx-unit]", mount, "[mountPath=/app/python]", "subPath"); got != "python" {
-			t.Errorf("container nginx-unit: the mount at /app/python has subPath %q, want python", got)
+		if got := scalarAt(t, pod, "containers", "[name=app]", mount, "[mountPath=/app/python]", "subPath"); got != "python" {
+			t.Errorf("container app: the mount at /app/python has subPath %q, want python", got)
 		}
-		if got := scalarAt(t, pod, "containers", "[name=nginx-unit]", mount, "[mountPath=/app/python]", "readOnly"); got != "true" {
-			t.Errorf("container nginx-unit: the mount at /app/python is not read-only")
+		if got := scalarAt(t, pod, "containers", "[name=app]", mount, "[mountPath=/app/python]", "readOnly"); got != "true" {
+			t.Errorf("container app: the mount at /app/python is not read-only")
 		}
 
-		hook := stringsAt(t, pod, "containers", "[name=nginx-unit]", "lifecycle", "postStart", "exec", "command")
-		if len(hook) < 7 || hook[3] != "unbake-post-start" || hook[4] != "/var/run/control.unit.sock" || hook[5] != "60" || hook[6] != "curl" {
-			t.Fatalf("postStart hook %q: want the bounded wait for the control socket (60s), then curl", hook)
+		hook := stringsAt(t, pod, "containers", "[name=app]", "lifecycle", "postStart", "exec", "command")
+		if len(hook) < 7 || hook[3] != "unbake-post-start" || hook[4] != "/tmp/gunicorn.pid" || hook[5] != "60" || hook[6] != "/app/python/venv/bin/python3" {
+			t.Fatalf("postStart hook %q: want the bounded wait for Gunicorn's pid file (60s), then the venv's python", hook)
 		}
-		cm := generatedConfigMap(t, objects, "python-venv", "ScriptsToConfigMap.unit-conf")
-		mountedConfigMap(t, pod, "nginx-unit", "/etc/unit/unit.conf.json", "unit.conf.json", cm.GetName())
-		if !slices.Contains(hook, "@/etc/unit/unit.conf.json") {
-			t.Errorf("postStart hook %q does not PUT /etc/unit/unit.conf.json, the file scripts-to-configmap mounts", hook)
+		cm := generatedConfigMap(t, objects, "python-venv", "ScriptsToConfigMap.gunicorn-conf")
+		mountedConfigMap(t, pod, "app", "/etc/gunicorn/gunicorn.conf.py", "gunicorn.conf.py", cm.GetName())
+		if command := stringsAt(t, pod, "containers", "[name=app]", "command"); !slices.Contains(command, "/etc/gunicorn/gunicorn.conf.py") {
+			t.Errorf("container app: command %q does not read /etc/gunicorn/gunicorn.conf.py, the file scripts-to-configmap mounts", command)
 		}
-		// A venv only works with the Python version that made it.
-		unit := regexp.MustCompile(`-python(3\.\d+)$`).FindStringSubmatch(scalarAt(t, pod, "containers", "[name=nginx-unit]", "image"))
-		venv := regexp.MustCompile(`^python:(3\.\d+)[.-]`).FindStringSubmatch(scalarAt(t, pod, "initContainers", "[name=testapp-venv]", "image"))
-		if unit == nil || venv == nil || unit[1] != venv[1] {
-			t.Errorf("the Unit image's Python (%v) and the venv step's (%v) differ", unit, venv)
+		// A venv only works with the Python that made it.
+		app := scalarAt(t, pod, "containers", "[name=app]", "image")
+		if venv := scalarAt(t, pod, "initContainers", "[name=testapp-venv]", "image"); app != venv {
+			t.Errorf("the app runs %s, the venv was made in %s: a venv needs the Python that made it", app, venv)
 		}
 	}
 }

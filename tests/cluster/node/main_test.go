@@ -28,7 +28,7 @@ func TestMain(m *testing.M) {
 
 func runWithNode(m *testing.M) (int, error) {
 	env := map[string]string{}
-	for _, name := range []string{"KUBE_APISERVER", "ETCD", "NODE_BIN", "KUBECTL", "CRANE", "NGINX_ROOTFS", "PYTHON_ROOTFS"} {
+	for _, name := range []string{"KUBE_APISERVER", "ETCD", "NODE_BIN", "KUBECTL", "CRANE", "NGINX_ROOTFS", "PYTHON_ROOTFS", "WHEELS"} {
 		if env[name] = os.Getenv(name); env[name] == "" {
 			return 1, fmt.Errorf("%s is not set: run these tests with `make node`", name)
 		}
@@ -53,8 +53,20 @@ func runWithNode(m *testing.M) (int, error) {
 		testNode = n
 		return m.Run(), nil
 	}
+	// GitHub and PyPI stand in for themselves where they can be reached; here the node
+	// serves the example app's repository and the wheels the examples pin.
+	git, err := n.ServeGit(map[string]string{"easydoggie/testapp.git": filepath.Join("testdata", "testapp.bundle")})
+	if err != nil {
+		return 1, err
+	}
+	defer git.Close()
+	index, err := n.ServePackages(env["WHEELS"])
+	if err != nil {
+		return 1, err
+	}
+	defer index.Close()
 	if err := n.PushStandIns(cluster.StandIns(cluster.StandInSources{NginxRootfs: env["NGINX_ROOTFS"],
-		PythonRootfs: env["PYTHON_ROOTFS"], Kubectl: bin("kubectl")})); err != nil {
+		PythonRootfs: env["PYTHON_ROOTFS"], Kubectl: bin("kubectl"), Git: git, PackageIndex: index})); err != nil {
 		return 1, err
 	}
 	testNode = n
