@@ -85,7 +85,7 @@ const (
 // Defaults of PrepullDaemonSet. BusyBox's musl build is static, and its /bin/sleep and
 // /bin/cp are hard links to that one binary, which picks the applet from its file name.
 const (
-	DefaultSleepImage   = "docker.io/library/busybox:1.37.0-musl"
+	DefaultSleepImage = "docker.io/library/busybox:1.37.0-musl"
 	// DefaultKubectlImage is listed under "Container Images" of v1.33.6 in Kubernetes'
 	// CHANGELOG/CHANGELOG-1.33.md, within kubectl's one minor version of skew for 1.32
 	// to 1.34 clusters.
