@@ -103,7 +103,9 @@ const KanikoWorkspacePath = "/workspace"
 
 // DefaultKanikoExecutor is the executor image used when executorImage is empty: the
 // osscontainertools fork, which took over after GoogleContainerTools/kaniko was archived.
-const DefaultKanikoExecutor = "ghcr.io/osscontainertools/kaniko:v1.28.5"
+// v1.28.3 (commit e0092dbc) is the newest release tag in the fork's repository; its
+// image's digest could not be read from here, so it is pinned by tag.
+const DefaultKanikoExecutor = "ghcr.io/osscontainertools/kaniko:v1.28.3"
 
 // ArgoCDHookPreSync is the argocdHook value that builds before Argo CD syncs.
 const ArgoCDHookPreSync = "PreSync"
