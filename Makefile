@@ -23,6 +23,10 @@ NGINX_ROOTFS   := $(ROOT)/.tools/images/nginx-rootfs-bookworm.tar
 PYTHON_ROOTFS  := $(ROOT)/.tools/images/python-rootfs-bookworm.tar
 # The wheels of the node's package index, the stand-in for PyPI, packed from Debian's.
 WHEELS         := $(ROOT)/.tools/images/wheels
+# The kaniko executor, built from the source in shared/third_party (see its README).
+KANIKO_VERSION  := 1.28.3
+KANIKO_SRC      := $(ROOT)/../shared/third_party/kaniko-$(KANIKO_VERSION)-src.tar.xz
+KANIKO_EXECUTOR := $(TOOLS)/kaniko-executor-v$(KANIKO_VERSION)
 K8S_LDFLAGS    := -s -w -X k8s.io/component-base/version.gitVersion=$(K8S_VERSION) \
 	-X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=33
 
@@ -139,11 +143,14 @@ $(NODE_BIN)/kubectl:
 	@mkdir -p $(NODE_BIN)
 	cd tests/cluster && CGO_ENABLED=0 go build -trimpath -ldflags "$(K8S_LDFLAGS)" -o $@ k8s.io/kubernetes/cmd/kubectl
 
-# What a node needs from Debian: containerd (runc and the CNI plugins come with podman),
-# the conntrack tool kube-proxy calls, mmdebstrap and busybox-static for stand-in images.
+# What a node needs from Debian: containerd, runc and the CNI plugins, the conntrack tool
+# kube-proxy calls, mmdebstrap and busybox-static for stand-in images, and the
+# distribution registry with htpasswd for the registry kaniko pushes to.
 node-deps:
-	@command -v containerd >/dev/null && command -v mmdebstrap >/dev/null && command -v conntrack >/dev/null && test -x /bin/busybox && test -x /usr/lib/cni/bridge || \
-	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq containerd runc containernetworking-plugins conntrack mmdebstrap busybox-static >/dev/null; }
+	@command -v containerd >/dev/null && command -v mmdebstrap >/dev/null && command -v conntrack >/dev/null && test -x /bin/busybox && test -x /usr/lib/cni/bridge \
+	  && command -v docker-registry >/dev/null && command -v htpasswd >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq containerd runc containernetworking-plugins conntrack mmdebstrap busybox-static \
+	    docker-registry apache2-utils >/dev/null; }
 
 $(NGINX_ROOTFS): tests/cluster/node/standins/nginx-rootfs.sh | node-deps
 	@mkdir -p $(dir $@)
@@ -157,10 +164,20 @@ $(WHEELS)/.done: tests/cluster/node/standins/wheels.sh tests/cluster/node/standi
 	rm -rf $(WHEELS)
 	$< $(WHEELS) && touch $@
 
+# About 1.5 minutes on 2 cores, offline: the source carries vendor/.
+$(KANIKO_EXECUTOR): $(KANIKO_SRC)
+	cd $(dir $<) && sha256sum --check --quiet $(notdir $<).sha256
+	rm -rf $(ROOT)/.tools/src/kaniko-$(KANIKO_VERSION) && mkdir -p $(ROOT)/.tools/src $(TOOLS)
+	tar -xJf $< -C $(ROOT)/.tools/src
+	cd $(ROOT)/.tools/src/kaniko-$(KANIKO_VERSION) && GOFLAGS=-mod=vendor CGO_ENABLED=0 \
+		go build -trimpath -ldflags "-s -w" -o $@ ./cmd/executor
+
 # The examples run as pods on a single node started by the tests (tests/cluster/node).
-node: $(KUBE_APISERVER) $(ETCD) $(NODE_BIN)/kubelet $(NODE_BIN)/kubectl $(NGINX_ROOTFS) $(PYTHON_ROOTFS) $(WHEELS)/.done $(CRANE) node-deps
+node: build tools $(KUBE_APISERVER) $(ETCD) $(NODE_BIN)/kubelet $(NODE_BIN)/kubectl $(NGINX_ROOTFS) $(PYTHON_ROOTFS) \
+		$(WHEELS)/.done $(KANIKO_EXECUTOR) $(CRANE) node-deps
 	cd tests/cluster && KUBE_APISERVER=$(KUBE_APISERVER) ETCD=$(ETCD) NODE_BIN=$(NODE_BIN) KUBECTL=$(KUBECTL) \
 		CRANE=$(CRANE) NGINX_ROOTFS=$(NGINX_ROOTFS) PYTHON_ROOTFS=$(PYTHON_ROOTFS) WHEELS=$(WHEELS) \
+		KANIKO_EXECUTOR=$(KANIKO_EXECUTOR) KUSTOMIZE=$(KUSTOMIZE) UNBAKE_BIN=$(BIN) \
 		go test -count=1 -timeout 20m ./node/...
 
 # Renders the TensorBoard basic-auth example with kustomize and prints it.

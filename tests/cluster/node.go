@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -100,7 +101,8 @@ func (n *Node) path(parts ...string) string {
 }
 
 func (n *Node) startRegistry() error {
-	n.Registry = "127.0.0.1:" + FreePort()
+	// On the node's address: kaniko pulls base images from it too, as a mirror.
+	n.Registry = net.JoinHostPort(NodeIP, FreePort())
 	if err := os.MkdirAll(n.path("registry"), 0o755); err != nil {
 		return err
 	}

@@ -31,12 +31,13 @@ func (n *Node) serve(handler http.Handler) (*Server, error) {
 	return &Server{URL: "http://" + l.Addr().String() + "/", listener: l}, nil
 }
 
-// ServeGit serves, read-only over git's smart HTTP protocol (git http-backend), the
-// repositories of bundles: path in the server ("easydoggie/testapp.git") to git bundle.
-func (n *Node) ServeGit(bundles map[string]string) (*Server, error) {
-	root := n.path("git")
-	for path, bundle := range bundles {
-		if _, err := output("git", "clone", "--quiet", "--mirror", bundle, filepath.Join(root, path)); err != nil {
+// ServeGit serves, read-only over git's smart HTTP protocol (git http-backend), mirrors
+// of repositories: path in the server ("easydoggie/testapp.git") to a git bundle or a
+// repository's directory.
+func (n *Node) ServeGit(sources map[string]string) (*Server, error) {
+	root := n.path("git", FreePort())
+	for path, source := range sources {
+		if _, err := output("git", "clone", "--quiet", "--mirror", source, filepath.Join(root, path)); err != nil {
 			return nil, err
 		}
 	}

@@ -28,8 +28,8 @@ const defaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbi
 // node/standins/*-rootfs.sh, and a static kubectl) and the node's servers that stand in
 // for GitHub and PyPI.
 type StandInSources struct {
-	NginxRootfs, PythonRootfs, Kubectl string
-	Git, PackageIndex                  *Server
+	NginxRootfs, PythonRootfs, Kubectl, KanikoExecutor string
+	Git, PackageIndex                                  *Server
 }
 
 // StandIns are the images the examples run.
@@ -50,6 +50,15 @@ func StandIns(src StandInSources) []StandIn {
 		{Refs: []string{"registry.k8s.io/kubectl:v1.33.6"}, Layer: files(TarEntry{Name: "bin", Mode: 0o755},
 			TarEntry{Name: "tmp", Mode: 0o1777}, TarEntry{Name: "bin/kubectl", Source: src.Kubectl, Mode: 0o755}),
 			Config: []string{"--entrypoint", "kubectl", "--env", defaultPath}},
+		{Refs: []string{"ghcr.io/osscontainertools/kaniko:v1.28.3"}, Layer: files(
+			TarEntry{Name: "kaniko", Mode: 0o777}, TarEntry{Name: "kaniko/.docker", Mode: 0o755},
+			TarEntry{Name: "kaniko/ssl", Mode: 0o755}, TarEntry{Name: "kaniko/ssl/certs", Mode: 0o755},
+			TarEntry{Name: "kaniko/ssl/certs/ca-certificates.crt", Source: "/etc/ssl/certs/ca-certificates.crt", Mode: 0o644},
+			TarEntry{Name: "kaniko/executor", Source: src.KanikoExecutor, Mode: 0o755},
+			TarEntry{Name: "etc", Mode: 0o755}, TarEntry{Name: "etc/nsswitch.conf", Content: "hosts: files dns\n"},
+			TarEntry{Name: "workspace", Mode: 0o755}),
+			Config: []string{"--entrypoint", "/kaniko/executor", "--workdir", "/workspace", "--env", "HOME=/root", "--env", "USER=root",
+				"--env", "PATH=/usr/local/bin:/kaniko", "--env", "SSL_CERT_DIR=/kaniko/ssl/certs", "--env", "DOCKER_CONFIG=/kaniko/.docker/"}},
 		{Refs: []string{"docker.io/tensorflow/tensorflow:2.18.0"}, Layer: goProgram("tensorboard", "/usr/local/bin/tensorboard"),
 			Config: []string{"--env", defaultPath, "--cmd", "tensorboard,--logdir,/tmp"}},
 	}

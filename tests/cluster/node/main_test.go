@@ -15,7 +15,11 @@ import (
 	"github.com/unbake/unbake/tests/cluster"
 )
 
-var testNode *cluster.Node
+var (
+	testNode *cluster.Node
+	// kustomize and the function binaries (UNBAKE_BIN), to render a test overlay.
+	kustomize, unbakeBin string
+)
 
 func TestMain(m *testing.M) {
 	code, err := runWithNode(m)
@@ -28,7 +32,7 @@ func TestMain(m *testing.M) {
 
 func runWithNode(m *testing.M) (int, error) {
 	env := map[string]string{}
-	for _, name := range []string{"KUBE_APISERVER", "ETCD", "NODE_BIN", "KUBECTL", "CRANE", "NGINX_ROOTFS", "PYTHON_ROOTFS", "WHEELS"} {
+	for _, name := range []string{"KUBE_APISERVER", "ETCD", "NODE_BIN", "KUBECTL", "CRANE", "NGINX_ROOTFS", "PYTHON_ROOTFS", "WHEELS", "KANIKO_EXECUTOR", "KUSTOMIZE", "UNBAKE_BIN"} {
 		if env[name] = os.Getenv(name); env[name] == "" {
 			return 1, fmt.Errorf("%s is not set: run these tests with `make node`", name)
 		}
@@ -36,6 +40,7 @@ func runWithNode(m *testing.M) (int, error) {
 	if os.Geteuid() != 0 {
 		return 1, fmt.Errorf("a node needs root (containerd, network namespaces, iptables)")
 	}
+	kustomize, unbakeBin = env["KUSTOMIZE"], env["UNBAKE_BIN"]
 	bin := func(name string) string { return filepath.Join(env["NODE_BIN"], name) }
 	n, err := cluster.StartNode(cluster.NodeOptions{Etcd: env["ETCD"], APIServer: env["KUBE_APISERVER"],
 		Kubelet: bin("kubelet"), ControllerManager: bin("kube-controller-manager"), Scheduler: bin("kube-scheduler"),
@@ -66,7 +71,8 @@ func runWithNode(m *testing.M) (int, error) {
 	}
 	defer index.Close()
 	if err := n.PushStandIns(cluster.StandIns(cluster.StandInSources{NginxRootfs: env["NGINX_ROOTFS"],
-		PythonRootfs: env["PYTHON_ROOTFS"], Kubectl: bin("kubectl"), Git: git, PackageIndex: index})); err != nil {
+		PythonRootfs: env["PYTHON_ROOTFS"], Kubectl: bin("kubectl"), KanikoExecutor: env["KANIKO_EXECUTOR"],
+		Git: git, PackageIndex: index})); err != nil {
 		return 1, err
 	}
 	testNode = n
