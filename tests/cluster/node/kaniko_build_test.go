@@ -26,115 +26,228 @@ const (
 
 // Seeds 003 and 004: the kaniko Job builds the app from git with the real executor,
 // pushes both tags with the credentials mounted from its Secret, and the Deployment that
-// gen-kaniko-job wired runs the commit tag; the same Job without the Secret cannot push.
+// gen-kaniko-job wired runs the commit tag. A new commit renders to a new Job and tag,
+// and the Deployment rolls to it; the Argo CD PreSync variant and a context on a
+// PersistentVolumeClaim build too; the same Job without the Secret cannot push.
 func TestKanikoBuild(t *testing.T) {
 	registry, err := testNode.StartAuthRegistry(registryUser, registryPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
-	repo, commit := helloRepository(t)
-	git, err := testNode.ServeGit(map[string]string{"example-org/hello-app.git": repo})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer git.Close()
-
-	manifests := renderKanikoOverlay(t, registry, git, commit)
-	// As Argo CD's PreSync hook would have it: the build first, then what runs its image.
-	job, rest := splitJob(t, manifests)
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Log(diagnose("hello"))
 		}
 	})
+	repo, commit := helloRepository(t, helloPage)
+	first := overlay{registry: registry, git: serveRepository(t, repo), commit: commit}
+	job := first.buildAndRun(t, helloPage)
+
+	const nextPage = "hello again, from the next commit\n"
+	next := first
+	next.commit = commitPage(t, repo, nextPage)
+	next.git = serveRepository(t, repo)
+	t.Run("a new commit", func(t *testing.T) {
+		if again := next.buildAndRun(t, nextPage); jobName(t, again) == jobName(t, job) {
+			t.Errorf("the new commit rendered the same Job name %s", jobName(t, again))
+		}
+	})
+	t.Run("Argo CD PreSync hook", func(t *testing.T) {
+		hook := first
+		hook.config = "  argocdHook: PreSync\n"
+		hooked := hook.buildAndRun(t, helloPage)
+		if !strings.Contains(hooked, "argocd.argoproj.io/hook: PreSync") {
+			t.Errorf("the PreSync variant's Job is no PreSync hook:\n%s", hooked)
+		}
+	})
+	t.Run("workspace claim context", func(t *testing.T) {
+		// The claim holds the repository's files at the next commit.
+		claim := next
+		claim.context = "dir:///workspace"
+		claim.config = "  workspace: {claimName: hello-context}\n"
+		kubectl(t, "apply", "--server-side", "-f", writeTemp(t, "claim.yaml", contextClaim(t, repo)))
+		claim.buildAndRun(t, nextPage)
+	})
+	t.Run("without the Secret", func(t *testing.T) {
+		name := jobName(t, job)
+		anonymous := strings.NewReplacer("name: "+name, "name: "+name+"-anonymous", "backoffLimit: 3", "backoffLimit: 0",
+			"        volumeMounts:\n        - mountPath: /kaniko/.docker\n          name: docker-config\n          readOnly: true\n", "").Replace(job)
+		kubectl(t, "apply", "--server-side", "-f", writeTemp(t, "anonymous.yaml", anonymous))
+		kubectl(t, "wait", "-n", "hello", "job/"+name+"-anonymous", "--for", "condition=Failed", "--timeout", "300s")
+		logs := kubectl(t, "logs", "-n", "hello", "job/"+name+"-anonymous")
+		if !strings.Contains(logs, "UNAUTHORIZED") && !strings.Contains(logs, "authentication required") {
+			t.Errorf("the build without the Secret failed, but not on authentication:\n%s", logs)
+		}
+	})
+}
+
+// overlay is a rendering of the kaniko-build example for the node: its URLs point at the
+// node's git server and registry, its commit at the served one.
+type overlay struct {
+	registry *cluster.AuthRegistry
+	git      *cluster.Server
+	commit   string
+	// context replaces the git context when given; config is added to the KanikoJob's spec.
+	context, config string
+}
+
+// buildAndRun renders, applies the Job first, as Argo CD does with a PreSync hook, checks
+// what it pushed, then applies the rest: the Deployment must run the commit tag and
+// serve page, and the node must hold the image. It returns the Job's manifest.
+func (o overlay) buildAndRun(t *testing.T, page string) string {
+	t.Helper()
+	job, rest := splitJob(t, o.render(t))
+	name := jobName(t, job)
 	kubectl(t, "apply", "--server-side", "-f", writeTemp(t, "build.yaml", namespaceAndSecret(t, rest)+"---\n"+job))
-	name := strings.TrimSpace(kubectl(t, "get", "jobs", "-n", "hello", "-o", "jsonpath={.items[0].metadata.name}"))
 	kubectl(t, "wait", "-n", "hello", "job/"+name, "--for", "condition=Complete", "--timeout", "300s")
 
 	digest := strings.TrimSpace(kubectl(t, "get", "pods", "-n", "hello", "-l", "job-name="+name, "-o",
 		"jsonpath={.items[0].status.containerStatuses[0].state.terminated.message}"))
-	for _, tag := range []string{"1.0.0", commit[:12]} {
-		served, err := testNode.Digest(registry, registry.Host+"/demo/hello:"+tag)
+	tag := o.registry.Host + "/demo/hello:" + o.commit[:12]
+	for _, ref := range []string{o.registry.Host + "/demo/hello:1.0.0", tag} {
+		served, err := testNode.Digest(o.registry, ref)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if served != digest {
-			t.Errorf("the registry serves %s for tag %s; the Job's termination message says %s", served, tag, digest)
+			t.Errorf("the registry serves %s for %s; the Job's termination message says %s", served, ref, digest)
 		}
 	}
 
 	kubectl(t, "apply", "--server-side", "-f", writeTemp(t, "rest.yaml", rest))
-	kubectl(t, "wait", "-n", "hello", "deployment/hello", "--for", "condition=Available", "--timeout", "180s")
-	wired := kubectl(t, "get", "deployment", "-n", "hello", "hello", "-o", "jsonpath={.spec.template.spec.containers[0].image}")
-	if want := registry.Host + "/demo/hello:" + commit[:12]; wired != want {
-		t.Errorf("the Deployment runs %s, want the commit tag %s", wired, want)
+	kubectl(t, "rollout", "status", "-n", "hello", "deployment/hello", "--timeout", "180s")
+	if wired := kubectl(t, "get", "deployment", "-n", "hello", "hello", "-o", "jsonpath={.spec.template.spec.containers[0].image}"); wired != tag {
+		t.Errorf("the Deployment runs %s, want the commit tag %s", wired, tag)
 	}
-	ip := strings.TrimSpace(kubectl(t, "get", "pods", "-n", "hello", "-l", "app=hello", "-o", "jsonpath={.items[0].status.podIP}"))
-	if status, body := get(t, "http://"+ip+":8080/", "", ""); status != http.StatusOK || body != helloPage {
-		t.Errorf("the built app answered %d %q, want %q", status, body, helloPage)
+	// The pods of the rollout: the old ones may still be on their way out.
+	pods := kubectl(t, "get", "pods", "-n", "hello", "-l", "app=hello", "-o",
+		`jsonpath={range .items[*]}{.status.podIP} {.spec.containers[0].image} {.metadata.deletionTimestamp}{"\n"}{end}`)
+	served := 0
+	for _, pod := range strings.Split(pods, "\n") {
+		if fields := strings.Fields(pod); len(fields) == 2 && fields[1] == tag {
+			served++
+			if status, body := get(t, "http://"+fields[0]+":8080/", "", ""); status != http.StatusOK || body != page {
+				t.Errorf("the built app at %s answered %d %q, want %q", fields[0], status, body, page)
+			}
+		}
+	}
+	if served == 0 {
+		t.Errorf("no pod runs %s:\n%s", tag, pods)
 	}
 	kubectl(t, "rollout", "status", "-n", "hello", "daemonset/prepull-hello", "--timeout", "120s")
-	if _, held := nodeImages(t)[wired]; !held {
-		t.Errorf("the node does not hold %s after the pre-pull DaemonSet ran", wired)
+	if _, held := nodeImages(t)[tag]; !held {
+		t.Errorf("the node does not hold %s after the pre-pull DaemonSet ran", tag)
 	}
+	return job
+}
 
-	// The same Job without its Secret: the registry turns the push away.
-	anonymous := strings.NewReplacer("name: "+name, "name: "+name+"-anonymous", "backoffLimit: 3", "backoffLimit: 0",
-		"        volumeMounts:\n        - mountPath: /kaniko/.docker\n          name: docker-config\n          readOnly: true\n", "").Replace(job)
-	kubectl(t, "apply", "--server-side", "-f", writeTemp(t, "anonymous.yaml", anonymous))
-	kubectl(t, "wait", "-n", "hello", "job/"+name+"-anonymous", "--for", "condition=Failed", "--timeout", "300s")
-	logs := kubectl(t, "logs", "-n", "hello", "job/"+name+"-anonymous")
-	if !strings.Contains(logs, "UNAUTHORIZED") && !strings.Contains(logs, "authentication required") {
-		t.Errorf("the build without the Secret failed, but not on authentication:\n%s", logs)
+func jobName(t *testing.T, job string) string {
+	t.Helper()
+	for _, line := range strings.Split(job, "\n") {
+		if name, ok := strings.CutPrefix(line, "  name: "); ok {
+			return name
+		}
 	}
+	t.Fatalf("no name in the Job:\n%s", job)
+	return ""
+}
+
+func serveRepository(t *testing.T, repo string) *cluster.Server {
+	t.Helper()
+	git, err := testNode.ServeGit(map[string]string{"example-org/hello-app.git": repo})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { git.Close() })
+	return git
+}
+
+// contextClaim is a PersistentVolume on the node's disk that holds the app's build
+// context, and the claim the KanikoJob mounts at /workspace.
+func contextClaim(t *testing.T, repo string) string {
+	t.Helper()
+	dir := filepath.Join(testNode.Dir, "context-volume")
+	if err := os.CopyFS(dir, os.DirFS(repo)); err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf(`apiVersion: v1
+kind: PersistentVolume
+metadata: {name: hello-context}
+spec:
+  capacity: {storage: 1Gi}
+  accessModes: [ReadWriteOnce]
+  persistentVolumeReclaimPolicy: Retain
+  storageClassName: ""
+  hostPath: {path: %q, type: Directory}
+  claimRef: {namespace: hello, name: hello-context}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: hello-context, namespace: hello}
+spec:
+  accessModes: [ReadWriteOnce]
+  storageClassName: ""
+  volumeName: hello-context
+  resources: {requests: {storage: 1Gi}}
+`, dir)
 }
 
 // helloRepository makes the app's repository: a Dockerfile on the busybox image serving
 // one page. Its commit is the same on every run (fixed names and dates).
-func helloRepository(t *testing.T) (dir, commit string) {
+func helloRepository(t *testing.T, page string) (dir, commit string) {
 	t.Helper()
 	dir = t.TempDir()
-	files := map[string]string{
-		"Dockerfile": "FROM docker.io/library/busybox:1.37.0\nCOPY index.html /www/index.html\nEXPOSE 8080\nCMD [\"httpd\", \"-f\", \"-p\", \"8080\", \"-h\", \"/www\"]\n",
-		"index.html": helloPage,
-	}
-	for name, content := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	env := []string{"GIT_AUTHOR_NAME=unbake", "GIT_AUTHOR_EMAIL=tests@unbake.dev", "GIT_AUTHOR_DATE=2026-01-01T00:00:00Z",
-		"GIT_COMMITTER_NAME=unbake", "GIT_COMMITTER_EMAIL=tests@unbake.dev", "GIT_COMMITTER_DATE=2026-01-01T00:00:00Z"}
-	for _, args := range [][]string{{"init", "--quiet", "--initial-branch=main"}, {"add", "."}, {"commit", "--quiet", "-m", "hello"}} {
-		cmd := exec.Command("git", args...)
-		cmd.Dir, cmd.Env = dir, append(os.Environ(), env...)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %s: %v\n%s", args[0], err, out)
-		}
-	}
-	out, err := exec.Command("git", "-C", dir, "rev-parse", "HEAD").Output()
-	if err != nil {
+	dockerfile := "FROM docker.io/library/busybox:1.37.0\nCOPY index.html /www/index.html\nEXPOSE 8080\nCMD [\"httpd\", \"-f\", \"-p\", \"8080\", \"-h\", \"/www\"]\n"
+	if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte(dockerfile), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return dir, strings.TrimSpace(string(out))
+	git(t, dir, "init", "--quiet", "--initial-branch=main")
+	return dir, commitPage(t, dir, page)
 }
 
-// renderKanikoOverlay renders the kaniko-build example with kustomize and the real
-// functions, after pointing its URLs at the node's git server and registry, its commit at
-// the served one, and kaniko at the node's registries over plain HTTP (the base image
-// comes from the node's mirror of docker.io). The Job gets GIT_PULL_METHOD=http, which
-// makes kaniko fetch git:// contexts over HTTP.
-func renderKanikoOverlay(t *testing.T, registry *cluster.AuthRegistry, git *cluster.Server, commit string) string {
+// commitPage commits index.html with page on main, and returns the commit.
+func commitPage(t *testing.T, dir, page string) string {
 	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, "index.html"), []byte(page), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	git(t, dir, "add", ".")
+	git(t, dir, "commit", "--quiet", "-m", "page: "+strings.TrimSpace(page))
+	return git(t, dir, "rev-parse", "HEAD")
+}
+
+// git runs git in dir as a fixed author at a fixed time, so commits are the same on every run.
+func git(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=unbake", "GIT_AUTHOR_EMAIL=tests@unbake.dev", "GIT_AUTHOR_DATE=2026-01-01T00:00:00Z",
+		"GIT_COMMITTER_NAME=unbake", "GIT_COMMITTER_EMAIL=tests@unbake.dev", "GIT_COMMITTER_DATE=2026-01-01T00:00:00Z")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// render renders the kaniko-build example with kustomize and the real functions, after
+// pointing its URLs at the node's git server and registry, its commit at the served one,
+// and kaniko at the node's registries over plain HTTP (the base image comes from the
+// node's mirror of docker.io). The Job gets GIT_PULL_METHOD=http, which makes kaniko
+// fetch git:// contexts over HTTP.
+func (o overlay) render(t *testing.T) string {
+	t.Helper()
+	registry, git, commit := o.registry, o.git, o.commit
 	pkg := filepath.Join(t.TempDir(), "package")
 	if err := os.CopyFS(pkg, os.DirFS(filepath.Join("..", "..", "..", "examples", "kaniko-build", "package"))); err != nil {
 		t.Fatal(err)
 	}
 	gitHost := strings.TrimSuffix(strings.TrimPrefix(git.URL, "http://"), "/")
-	overlay := strings.NewReplacer(
-		exampleContext, "git://"+gitHost+"/example-org/hello-app.git#refs/heads/main#"+commit,
-		exampleRevision, commit,
-		exampleRegistry, registry.Host)
+	context := "git://" + gitHost + "/example-org/hello-app.git#refs/heads/main#" + commit
+	if o.context != "" {
+		context = o.context
+	}
+	overlay := strings.NewReplacer(exampleContext, context, exampleRevision, commit, exampleRegistry, registry.Host)
 	for _, file := range []string{"gen-kaniko-job.yaml", "deployment.yaml", "regcred.yaml"} {
 		path := filepath.Join(pkg, file)
 		content, err := os.ReadFile(path)
@@ -144,7 +257,7 @@ func renderKanikoOverlay(t *testing.T, registry *cluster.AuthRegistry, git *clus
 		text := overlay.Replace(string(content))
 		if file == "gen-kaniko-job.yaml" {
 			text += fmt.Sprintf("  extraArgs: [--insecure-registry=%s, --insecure-registry=%s, --registry-mirror=%s]\n",
-				registry.Host, testNode.Registry, testNode.Registry)
+				registry.Host, testNode.Registry, testNode.Registry) + o.config
 		}
 		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 			t.Fatal(err)
