@@ -256,8 +256,11 @@ func (o overlay) render(t *testing.T) string {
 		}
 		text := overlay.Replace(string(content))
 		if file == "gen-kaniko-job.yaml" {
-			text += fmt.Sprintf("  extraArgs: [--insecure-registry=%s, --insecure-registry=%s, --registry-mirror=%s]\n",
-				registry.Host, testNode.Registry, testNode.Registry) + o.config
+			mirror := fmt.Sprintf(", --insecure-registry=%s, --registry-mirror=%s", testNode.Registry, testNode.Registry)
+			if testNode.Upstream() {
+				mirror = "" // the base image comes from Docker Hub itself
+			}
+			text += fmt.Sprintf("  extraArgs: [--insecure-registry=%s%s]\n", registry.Host, mirror) + o.config
 		}
 		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 			t.Fatal(err)
