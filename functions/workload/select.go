@@ -37,11 +37,11 @@ func GeneratedBy(item *yaml.RNode) string {
 	return item.GetAnnotations(krm.GeneratedByAnnotation)[krm.GeneratedByAnnotation]
 }
 
-// Names tells whether sel names item explicitly: one of its names, without a glob, is
+// namesItem tells whether sel names item explicitly: one of its names, without a glob, is
 // the item's name. Only so does a selector pick an item another config generated, which
 // otherwise belongs to its generator alone: a function that changed it would be undone
 // by the generator's next run, and a pipeline rendered again would never settle.
-func Names(sel *fnconfigs.Selector, item *yaml.RNode) bool {
+func namesItem(sel *fnconfigs.Selector, item *yaml.RNode) bool {
 	return sel != nil && slices.ContainsFunc(sel.Names, func(name string) bool {
 		return name == item.GetName() && !strings.ContainsAny(name, `*?[\`)
 	})
@@ -79,7 +79,7 @@ func Each(rl *krm.ResourceList, targets fnconfigs.Targets, selectorPath string, 
 			return nil
 		}
 		picked := Matches(targets.Selector, item)
-		if generator := GeneratedBy(item); picked && generator != "" && !Names(targets.Selector, item) {
+		if generator := GeneratedBy(item); picked && generator != "" && !namesItem(targets.Selector, item) {
 			rl.Results = append(rl.Results, leftToGenerator(item, generator, selectorPath))
 			picked = false
 		}
