@@ -23,7 +23,7 @@ func (b *build) wire(rl *krm.ResourceList) error {
 		if !ok {
 			return nil
 		}
-		if by := workload.GeneratedBy(item); by != "" {
+		if by := krm.GeneratedBy(item); by != "" {
 			if by != generator {
 				others = append(others, w)
 			}
@@ -78,6 +78,6 @@ func (b *build) leaveToGenerator(rl *krm.ResourceList, w workload.Workload) {
 		}
 		rl.Results = append(rl.Results, krm.Result(framework.Info, w.Item, w.Field(c.Field()+".image"),
 			"container %q: image %s left alone: %s generated this %s (annotation %s)",
-			c.Name(), image, workload.GeneratedBy(w.Item), w.Item.GetKind(), krm.GeneratedByAnnotation))
+			c.Name(), image, krm.GeneratedBy(w.Item), w.Item.GetKind(), krm.GeneratedByAnnotation))
 	}
 }

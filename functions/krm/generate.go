@@ -191,7 +191,13 @@ func (rl *ResourceList) Generated(generator string) ([]*yaml.RNode, error) {
 }
 
 func generatedBy(item *yaml.RNode, generator string) bool {
-	return !Reserved(item) && item.GetAnnotations(GeneratedByAnnotation)[GeneratedByAnnotation] == generator
+	return !Reserved(item) && GeneratedBy(item) == generator
+}
+
+// GeneratedBy is the config that generated item ("<Kind>.<name>"), "" for an item no
+// config generated.
+func GeneratedBy(item *yaml.RNode) string {
+	return item.GetAnnotations(GeneratedByAnnotation)[GeneratedByAnnotation]
 }
 
 // sameOrNew returns the earlier item of the same kind, namespace and name when it equals

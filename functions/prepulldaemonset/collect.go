@@ -78,7 +78,7 @@ func (c *collection) discover(item *yaml.RNode) error {
 	if !ok {
 		return nil
 	}
-	if generator := workload.GeneratedBy(item); generator != "" {
+	if generator := krm.GeneratedBy(item); generator != "" {
 		if !strings.HasPrefix(generator, kind+".") {
 			c.results = append(c.results, krm.Info(item,
 				"images not discovered: %s generated this %s (annotation %s); list an image in spec.images to pre-pull it all the same",

@@ -31,12 +31,6 @@ func Matches(sel *fnconfigs.Selector, item *yaml.RNode) bool {
 	return Subset(sel.Labels, item.GetLabels()) && Subset(sel.Annotations, item.GetAnnotations())
 }
 
-// GeneratedBy is the config that generated item ("<Kind>.<name>"), "" for an item no
-// config generated.
-func GeneratedBy(item *yaml.RNode) string {
-	return item.GetAnnotations(krm.GeneratedByAnnotation)[krm.GeneratedByAnnotation]
-}
-
 // namesItem tells whether sel names item explicitly: one of its names, without a glob, is
 // the item's name. Only so does a selector pick an item another config generated, which
 // otherwise belongs to its generator alone: a function that changed it would be undone
@@ -79,7 +73,7 @@ func Each(rl *krm.ResourceList, targets fnconfigs.Targets, selectorPath string, 
 			return nil
 		}
 		picked := Matches(targets.Selector, item)
-		if generator := GeneratedBy(item); picked && generator != "" && !namesItem(targets.Selector, item) {
+		if generator := krm.GeneratedBy(item); picked && generator != "" && !namesItem(targets.Selector, item) {
 			rl.Results = append(rl.Results, leftToGenerator(item, generator, selectorPath))
 			picked = false
 		}
