@@ -1,46 +1,24 @@
 package initchain_test
 
 import (
-	"os"
-	"strings"
-
+	"github.com/unbake/unbake/functions/golden"
 	"github.com/unbake/unbake/functions/initchain"
-	"github.com/unbake/unbake/functions/krm"
 )
 
 // Example shows add-init-chain in place of a build-time RUN: an init container prepares a
 // shared volume before the app starts.
 func Example() {
-	input := `apiVersion: config.kubernetes.io/v1
-kind: ResourceList
-items:
-- apiVersion: apps/v1
-  kind: Deployment
-  metadata:
-    name: web
-  spec:
-    selector:
-      matchLabels: {app: web}
-    template:
-      metadata:
-        labels: {app: web}
-      spec:
-        containers:
-        - name: web
-          image: python:3.13.1-slim
-functionConfig:
-  apiVersion: fn.unbake.dev/v1alpha1
-  kind: InitChain
-  metadata:
-    name: example
-  spec:
-    steps:
-    - name: fetch
-      image: docker.io/library/busybox:1.37.0
-      script: |
-        echo ready > /workspace/ready
-`
-	krm.Run(initchain.Function.Process, strings.NewReader(input), os.Stdout, os.Stdout)
+	golden.Example(initchain.Function, "python:3.13.1-slim", `apiVersion: fn.unbake.dev/v1alpha1
+kind: InitChain
+metadata:
+  name: example
+spec:
+  steps:
+  - name: fetch
+    image: docker.io/library/busybox:1.37.0
+    script: |
+      echo ready > /workspace/ready
+`)
 	// Output:
 	// apiVersion: config.kubernetes.io/v1
 	// kind: ResourceList

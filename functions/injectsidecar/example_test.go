@@ -1,46 +1,24 @@
 package injectsidecar_test
 
 import (
-	"os"
-	"strings"
-
+	"github.com/unbake/unbake/functions/golden"
 	"github.com/unbake/unbake/functions/injectsidecar"
-	"github.com/unbake/unbake/functions/krm"
 )
 
 // Example shows inject-sidecar adding an nginx container next to the app, instead of
 // installing nginx into the app's image.
 func Example() {
-	input := `apiVersion: config.kubernetes.io/v1
-kind: ResourceList
-items:
-- apiVersion: apps/v1
-  kind: Deployment
-  metadata:
-    name: web
-  spec:
-    selector:
-      matchLabels: {app: web}
-    template:
-      metadata:
-        labels: {app: web}
-      spec:
-        containers:
-        - name: web
-          image: python:3.13.1-slim
-functionConfig:
-  apiVersion: fn.unbake.dev/v1alpha1
-  kind: InjectSidecar
-  metadata:
-    name: example
-  spec:
-    containers:
-    - name: proxy
-      image: nginx:1.27.3-alpine
-      ports:
-      - {name: http, containerPort: 8080}
-`
-	krm.Run(injectsidecar.Function.Process, strings.NewReader(input), os.Stdout, os.Stdout)
+	golden.Example(injectsidecar.Function, "python:3.13.1-slim", `apiVersion: fn.unbake.dev/v1alpha1
+kind: InjectSidecar
+metadata:
+  name: example
+spec:
+  containers:
+  - name: proxy
+    image: nginx:1.27.3-alpine
+    ports:
+    - {name: http, containerPort: 8080}
+`)
 	// Output:
 	// apiVersion: config.kubernetes.io/v1
 	// kind: ResourceList

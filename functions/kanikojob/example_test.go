@@ -1,45 +1,23 @@
 package kanikojob_test
 
 import (
-	"os"
-	"strings"
-
+	"github.com/unbake/unbake/functions/golden"
 	"github.com/unbake/unbake/functions/kanikojob"
-	"github.com/unbake/unbake/functions/krm"
 )
 
 // Example shows gen-kaniko-job: a Job builds the image in the cluster, and the workloads
 // that run it get the commit tag.
 func Example() {
-	input := `apiVersion: config.kubernetes.io/v1
-kind: ResourceList
-items:
-- apiVersion: apps/v1
-  kind: Deployment
-  metadata:
-    name: web
-  spec:
-    selector:
-      matchLabels: {app: web}
-    template:
-      metadata:
-        labels: {app: web}
-      spec:
-        containers:
-        - name: web
-          image: registry.example.com/team/app:1.0.0
-functionConfig:
-  apiVersion: fn.unbake.dev/v1alpha1
-  kind: KanikoJob
-  metadata:
-    name: example
-    namespace: ci
-  spec:
-    context: git://github.com/example-org/app.git#refs/heads/main
-    destinations: [registry.example.com/team/app:1.0.0]
-    revision: 5d41402abc4b2a76b9719d911017c592ae7f3c21
-`
-	krm.Run(kanikojob.Function.Process, strings.NewReader(input), os.Stdout, os.Stdout)
+	golden.Example(kanikojob.Function, "registry.example.com/team/app:1.0.0", `apiVersion: fn.unbake.dev/v1alpha1
+kind: KanikoJob
+metadata:
+  name: example
+  namespace: ci
+spec:
+  context: git://github.com/example-org/app.git#refs/heads/main
+  destinations: [registry.example.com/team/app:1.0.0]
+  revision: 5d41402abc4b2a76b9719d911017c592ae7f3c21
+`)
 	// Output:
 	// apiVersion: config.kubernetes.io/v1
 	// kind: ResourceList

@@ -1,43 +1,21 @@
 package prepulldaemonset_test
 
 import (
-	"os"
-	"strings"
-
-	"github.com/unbake/unbake/functions/krm"
+	"github.com/unbake/unbake/functions/golden"
 	"github.com/unbake/unbake/functions/prepulldaemonset"
 )
 
 // Example shows gen-prepull-daemonset keeping the images of the list's workloads on every
 // node.
 func Example() {
-	input := `apiVersion: config.kubernetes.io/v1
-kind: ResourceList
-items:
-- apiVersion: apps/v1
-  kind: Deployment
-  metadata:
-    name: web
-  spec:
-    selector:
-      matchLabels: {app: web}
-    template:
-      metadata:
-        labels: {app: web}
-      spec:
-        containers:
-        - name: web
-          image: python:3.13.1-slim
-functionConfig:
-  apiVersion: fn.unbake.dev/v1alpha1
-  kind: PrepullDaemonSet
-  metadata:
-    name: example
-    namespace: ci
-  spec:
-    discover: true
-`
-	krm.Run(prepulldaemonset.Function.Process, strings.NewReader(input), os.Stdout, os.Stdout)
+	golden.Example(prepulldaemonset.Function, "python:3.13.1-slim", `apiVersion: fn.unbake.dev/v1alpha1
+kind: PrepullDaemonSet
+metadata:
+  name: example
+  namespace: ci
+spec:
+  discover: true
+`)
 	// Output:
 	// apiVersion: config.kubernetes.io/v1
 	// kind: ResourceList

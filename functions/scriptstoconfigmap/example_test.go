@@ -1,48 +1,26 @@
 package scriptstoconfigmap_test
 
 import (
-	"os"
-	"strings"
-
-	"github.com/unbake/unbake/functions/krm"
+	"github.com/unbake/unbake/functions/golden"
 	"github.com/unbake/unbake/functions/scriptstoconfigmap"
 )
 
 // Example shows scripts-to-configmap in place of COPY and ENTRYPOINT: the script comes from
 // a generated ConfigMap, mounted at its destination with mode 0755.
 func Example() {
-	input := `apiVersion: config.kubernetes.io/v1
-kind: ResourceList
-items:
-- apiVersion: apps/v1
-  kind: Deployment
-  metadata:
-    name: web
-  spec:
-    selector:
-      matchLabels: {app: web}
-    template:
-      metadata:
-        labels: {app: web}
-      spec:
-        containers:
-        - name: web
-          image: python:3.13.1-slim
-functionConfig:
-  apiVersion: fn.unbake.dev/v1alpha1
-  kind: ScriptsToConfigMap
-  metadata:
-    name: example
-  spec:
-    files:
-    - key: start.sh
-      content: |
-        #!/bin/sh
-        exec python -m http.server 8000
-      destination: /usr/local/bin/start.sh
-    command: [/usr/local/bin/start.sh]
-`
-	krm.Run(scriptstoconfigmap.Function.Process, strings.NewReader(input), os.Stdout, os.Stdout)
+	golden.Example(scriptstoconfigmap.Function, "python:3.13.1-slim", `apiVersion: fn.unbake.dev/v1alpha1
+kind: ScriptsToConfigMap
+metadata:
+  name: example
+spec:
+  files:
+  - key: start.sh
+    content: |
+      #!/bin/sh
+      exec python -m http.server 8000
+    destination: /usr/local/bin/start.sh
+  command: [/usr/local/bin/start.sh]
+`)
 	// Output:
 	// apiVersion: config.kubernetes.io/v1
 	// kind: ResourceList
