@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/tls"
@@ -10,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -29,12 +31,13 @@ type ControlPlane struct {
 	// ServiceAccountKey signs service account tokens, for the controller-manager.
 	ServiceAccountKey string
 	procs             *Processes
+	kubectl           string
 }
 
 // ControlPlaneOptions say what to run and how.
 type ControlPlaneOptions struct {
-	// Etcd and APIServer are the programs.
-	Etcd, APIServer string
+	// Etcd and APIServer are the programs, Kubectl the client that Kubectl runs.
+	Etcd, APIServer, Kubectl string
 	// Address is where the API server listens and what it advertises to pods.
 	Address string
 	// ForNode authorizes kubelets as the Node authorizer does and gives the API server a
@@ -51,7 +54,7 @@ const adminToken = "unbake-test-admin-token"
 // files) and waits until the API server is ready.
 func StartControlPlane(procs *Processes, o ControlPlaneOptions) (*ControlPlane, error) {
 	dir := procs.Dir
-	c := &ControlPlane{procs: procs}
+	c := &ControlPlane{procs: procs, kubectl: o.Kubectl}
 	var err error
 	if c.CA, err = NewCA(dir); err != nil {
 		return nil, err
@@ -121,6 +124,17 @@ func (c *ControlPlane) apiServerArgs(dir string, o ControlPlaneOptions, etcdURL,
 		"--kubelet-client-certificate", kubeletClient, "--kubelet-client-key", kubeletClientKey,
 		"--kubelet-preferred-address-types", "InternalIP",
 		"--service-node-port-range", "30000-32767"), nil
+}
+
+// Kubectl runs kubectl as the admin and returns its combined output.
+func (c *ControlPlane) Kubectl(ctx context.Context, args ...string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, c.kubectl, append([]string{"--kubeconfig", c.Kubeconfig}, args...)...).CombinedOutput()
+	if err != nil {
+		return string(out), fmt.Errorf("kubectl %s: %v: %s", strings.Join(args, " "), err, out)
+	}
+	return string(out), nil
 }
 
 // WriteKubeconfig writes a kubeconfig for the API server that trusts the CA, with the

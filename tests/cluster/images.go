@@ -11,14 +11,21 @@ import (
 // MirrorRef is where the local registry keeps ref: containerd asks a mirror for the
 // repository path alone (docker.io/library/nginx:1.27 as /library/nginx:1.27).
 func (n *Node) MirrorRef(ref string) string {
-	first, rest, found := strings.Cut(ref, "/")
+	_, path, _ := strings.Cut(Qualified(ref), "/")
+	return n.Registry + "/" + path
+}
+
+// Qualified spells a reference as containerd records it: nginx:1.27 as
+// docker.io/library/nginx:1.27.
+func Qualified(ref string) string {
+	first, _, found := strings.Cut(ref, "/")
 	switch {
 	case !found:
-		ref = "library/" + ref
-	case strings.ContainsAny(first, ".:") || first == "localhost":
-		ref = rest
+		return "docker.io/library/" + ref
+	case !strings.ContainsAny(first, ".:") && first != "localhost":
+		return "docker.io/" + ref
 	}
-	return n.Registry + "/" + ref
+	return ref
 }
 
 // PushImage pushes ref: the tar files layers on an empty base, for linux/amd64

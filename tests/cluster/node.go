@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -84,7 +83,8 @@ func StartNode(o NodeOptions) (n *Node, err error) {
 	if err := n.startContainerd(); err != nil {
 		return n, err
 	}
-	n.ControlPlane, err = StartControlPlane(n.procs, ControlPlaneOptions{Etcd: o.Etcd, APIServer: o.APIServer, Address: NodeIP, ForNode: true})
+	n.ControlPlane, err = StartControlPlane(n.procs, ControlPlaneOptions{Etcd: o.Etcd, APIServer: o.APIServer, Kubectl: o.Kubectl,
+		Address: NodeIP, ForNode: true})
 	if err != nil {
 		return n, err
 	}
@@ -215,17 +215,6 @@ func (n *Node) waitReady() error {
 
 // Upstream tells that the node pulls from the images' own registries.
 func (n *Node) Upstream() bool { return n.opts.Upstream }
-
-// Kubectl runs kubectl as the admin and returns its combined output.
-func (n *Node) Kubectl(ctx context.Context, args ...string) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, n.opts.Kubectl, append([]string{"--kubeconfig", n.Kubeconfig}, args...)...).CombinedOutput()
-	if err != nil {
-		return string(out), fmt.Errorf("kubectl %s: %v: %s", strings.Join(args, " "), err, out)
-	}
-	return string(out), nil
-}
 
 // Stop stops everything by PID and leaves the machine as it was: no pod, container,
 // mount, network namespace, interface, iptables or nftables table, cgroup, host

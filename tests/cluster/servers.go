@@ -80,8 +80,10 @@ func (n *Node) ServePackages(dir string) (*Server, error) {
 
 // normalize is a project name as PEP 503 compares them.
 func normalize(name string) string {
-	return strings.ToLower(regexp.MustCompile(`[-_.]+`).ReplaceAllString(name, "-"))
+	return strings.ToLower(separators.ReplaceAllString(name, "-"))
 }
+
+var separators = regexp.MustCompile(`[-_.]+`)
 
 // KillPodSandbox kills the pause container of a pod: the kubelet makes a new sandbox
 // and runs the pod's init containers again, on the volumes the pod already has.

@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"testing"
-	"time"
 
 	"github.com/unbake/unbake/tests/cluster"
 )
@@ -42,7 +40,7 @@ func runWithCluster(m *testing.M) (int, error) {
 	defer os.RemoveAll(dir)
 	procs := &cluster.Processes{Dir: dir}
 	defer procs.StopAll()
-	cp, err := cluster.StartControlPlane(procs, cluster.ControlPlaneOptions{Etcd: etcd, APIServer: apiserver, Address: "127.0.0.1"})
+	cp, err := cluster.StartControlPlane(procs, cluster.ControlPlaneOptions{Etcd: etcd, APIServer: apiserver, Kubectl: kubectl, Address: "127.0.0.1"})
 	if err != nil {
 		return 1, err
 	}
@@ -53,8 +51,5 @@ func runWithCluster(m *testing.M) (int, error) {
 // kubectl runs kubectl against the cluster and returns its combined output.
 func (c *testCluster) kubectl(t *testing.T, args ...string) (string, error) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, kubectl, append([]string{"--kubeconfig", c.Kubeconfig}, args...)...).CombinedOutput()
-	return string(out), err
+	return c.Kubectl(context.Background(), args...)
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/unbake/unbake/tests/cluster"
 )
 
 // Seed 002: a DaemonSet keeps the pipeline's images on every node. Its pods are Ready
@@ -21,7 +23,7 @@ func TestImagePrepull(t *testing.T) {
 	}
 	held := nodeImages(t)
 	for _, image := range images {
-		if _, ok := held[qualified(image)]; !ok {
+		if _, ok := held[cluster.Qualified(image)]; !ok {
 			t.Errorf("the node does not hold %s (it holds %v)", image, held)
 		}
 	}
@@ -68,16 +70,4 @@ func nodeImages(t *testing.T) map[string]string {
 		t.Fatal(err)
 	}
 	return images
-}
-
-// qualified spells a reference as containerd records it: docker.io/library/nginx:1.27.
-func qualified(image string) string {
-	first, _, found := strings.Cut(image, "/")
-	switch {
-	case !found:
-		return "docker.io/library/" + image
-	case !strings.ContainsAny(first, ".:") && first != "localhost":
-		return "docker.io/" + image
-	}
-	return image
 }
