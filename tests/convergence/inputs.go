@@ -5,8 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-
-	"sigs.k8s.io/kustomize/kyaml/kio"
 )
 
 // Input is a list the compositions run on, as a YAML stream.
@@ -44,15 +42,20 @@ func Inputs(examplesDir string, seeds ...uint64) ([]Input, error) {
 	return inputs, nil
 }
 
-// packageStream is a package's manifests as one YAML stream, in the order kpt reads them.
+// packageStream is a package's manifest files as one YAML stream, as written: comments
+// and formatting included, which the functions must keep.
 func packageStream(pkg string) (string, error) {
-	items, err := (&kio.LocalPackageReader{PackagePath: pkg, OmitReaderAnnotations: true}).Read()
+	files, err := filepath.Glob(filepath.Join(pkg, "*.yaml"))
 	if err != nil {
 		return "", err
 	}
-	docs := make([]string, len(items))
-	for i, item := range items {
-		docs[i] = item.MustString()
+	docs := make([]string, len(files))
+	for i, file := range files {
+		content, err := os.ReadFile(file)
+		if err != nil {
+			return "", err
+		}
+		docs[i] = strings.TrimSuffix(strings.TrimPrefix(string(content), "---\n"), "\n") + "\n"
 	}
 	return strings.Join(docs, "---\n"), nil
 }
