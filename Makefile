@@ -67,8 +67,13 @@ $(KUSTOMIZE):
 # the examples run as pods on a real node.
 test: vet unit e2e e2e-containers e2e-argocd acceptance node
 
+# The golden suites run twice more: through yaml.v3 alone (the codec's fast paths off),
+# and in the checked build, which fails on a tree edited after its Each visit or an item
+# ItemsWith's search string misses.
 unit:
 	go test ./...
+	UNBAKE_CODEC=yaml.v3 go test -count=1 ./functions/... ./pipeline/...
+	go test -tags unbakecheck ./functions/... ./pipeline/...
 
 e2e: build tools
 	UNBAKE_BIN=$(BIN) KUSTOMIZE=$(KUSTOMIZE) KPT=$(KPT) go test -count=1 -tags e2e ./tests/...

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"github.com/unbake/unbake/functions/krm/internal/codec"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -59,5 +60,5 @@ func unstyledPrint(n *yaml.Node) uint64 {
 		}
 	}
 	plain(c)
-	return fingerprint(c)
+	return codec.Fingerprint(c)
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/unbake/unbake/functions/krm/internal/codec"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -24,7 +25,7 @@ func FromObject(obj any) (*yaml.RNode, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encoding %T: %w", obj, err)
 	}
-	doc, err := fromJSON(data)
+	doc, err := codec.FromJSON(data)
 	if err != nil {
 		return nil, fmt.Errorf("encoding %T: %w", obj, err)
 	}

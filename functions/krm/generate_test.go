@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"github.com/unbake/unbake/functions/krm/internal/codec"
+	"github.com/unbake/unbake/functions/krm/internal/codec/codectest"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -62,13 +64,13 @@ spec:
 // TestFromObjectWritesWhatParsingItsJSONWrote: FromObject's items are written byte for
 // byte as when it had yaml.Parse read its JSON.
 func TestFromObjectWritesWhatParsingItsJSONWrote(t *testing.T) {
-	for i, v := range fromJSONValues {
+	for i, v := range codectest.JSONValues {
 		data, err := json.Marshal(v)
 		require.NoError(t, err)
 		want, err := yaml.Parse(string(data))
 		require.NoError(t, err)
 		prune(want.YNode(), reflect.ValueOf(v))
-		toBlockStyle(want.YNode())
+		codec.ToBlockStyle(want.YNode())
 		apiVersionFirst(want.YNode())
 		got, err := FromObject(v)
 		require.NoError(t, err)

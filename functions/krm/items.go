@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 
+	"github.com/unbake/unbake/functions/krm/internal/codec"
+
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -17,7 +19,7 @@ type entry struct {
 	keep bool
 	// source is the item's text as a sequence entry (nil if it has none): as read, or as
 	// unbake wrote it when a visit changed it. Write writes it while tree is nil or unchanged.
-	source itemText
+	source codec.Text
 	// ours tells that source is unbake's writing, not input to check.
 	ours bool
 	// checked tells that the item was parsed and checked once.
@@ -58,16 +60,18 @@ func (rl *ResourceList) Items() ([]*yaml.RNode, error) {
 
 // ItemsWith is Items for the items match picks. match must pick only items with a
 // scalar (a key or a value) that contains s, a string without spaces, quotes or
-// backslashes such as a kind or a name: only the items whose text can hold s are parsed.
+// backslashes such as a kind or a name: only the items whose text can hold s are parsed
+// (the checked build, -tags unbakecheck, fails when match picks an item it skipped).
 func (rl *ResourceList) ItemsWith(s string, match func(item *yaml.RNode) bool) ([]*yaml.RNode, error) {
 	needle := []byte(s)
 	var candidates []int
 	for i, e := range rl.entries {
-		// A scalar's text holds its value, but for escapes (a backslash) and the folding
-		// of lines at spaces, which s has none of.
-		if e.tree != nil || bytes.Contains(e.source.entry, needle) || bytes.IndexByte(e.source.entry, '\\') >= 0 {
+		if e.mayHold(needle) {
 			candidates = append(candidates, i)
 		}
+	}
+	if err := rl.checkMissed(s, needle, match); err != nil {
+		return nil, err
 	}
 	var items []*yaml.RNode
 	for from := 0; from < len(candidates); from += writeWindow {
@@ -89,10 +93,18 @@ func (rl *ResourceList) ItemsWith(s string, match func(item *yaml.RNode) bool) (
 	return items, nil
 }
 
+// mayHold tells whether the item may have a scalar that contains needle: a scalar's text
+// holds its value, but for escapes (a backslash) and the folding of lines at spaces,
+// which needle has none of.
+func (e *entry) mayHold(needle []byte) bool {
+	return e.tree != nil || bytes.Contains(e.source.Entry, needle) || bytes.IndexByte(e.source.Entry, '\\') >= 0
+}
+
 // Each calls visit on every item in order, and stops at the first error. Items held as
 // text are parsed a window at a time on all CPUs, and go back to text once visited: as
 // their own bytes if visit left them unchanged, else written. visit must not keep the
-// trees it is given beyond the call, nor add or remove items.
+// trees it is given beyond the call (the checked build, -tags unbakecheck, fails when a
+// tree is changed after its visit), nor add or remove items.
 func (rl *ResourceList) Each(visit func(item *yaml.RNode) error) error {
 	for from := 0; from < len(rl.entries); from += writeWindow {
 		window := make([]int, 0, writeWindow)
@@ -124,7 +136,7 @@ func (rl *ResourceList) parse(indexes []int) error {
 			return
 		}
 		if e.tree, errs[k] = parseItem(i, e.source, e.ours); errs[k] == nil {
-			e.print, e.checked = fingerprint(e.tree.YNode()), true
+			e.print, e.checked = codec.Fingerprint(e.tree.YNode()), true
 		}
 	})
 	for k, err := range errs {
@@ -137,6 +149,11 @@ func (rl *ResourceList) parse(indexes []int) error {
 
 // release turns the trees Each parsed at indexes back into text, writing the changed ones.
 func (rl *ResourceList) release(indexes []int) error {
+	for _, i := range indexes {
+		if e := rl.entries[i]; !e.keep && e.tree != nil {
+			rl.keepReleased(i, e.tree)
+		}
+	}
 	errs := make([]error, len(indexes))
 	eachIndex(len(indexes), func(k int) {
 		e := &rl.entries[indexes[k]]
@@ -148,7 +165,7 @@ func (rl *ResourceList) release(indexes []int) error {
 			return
 		}
 		if written {
-			e.source, e.ours = itemText{entry: text, text: text, line: 1, entryLine: 1}, true
+			e.source, e.ours = codec.Text{Entry: text, Text: text, Line: 1, EntryLine: 1}, true
 		}
 		e.tree = nil
 	})
@@ -178,6 +195,31 @@ func (rl *ResourceList) checkRest() error {
 		}
 	}
 	return nil
+}
+
+// parseItem parses the i-th item from its text, and checks it unless the text is
+// unbake's own.
+func parseItem(i int, t codec.Text, ours bool) (*yaml.RNode, error) {
+	n, err := codec.Parse(t)
+	if err != nil {
+		return nil, err
+	}
+	if ours {
+		return yaml.NewRNode(n), nil
+	}
+	return asItem(i, n)
+}
+
+// unchangedText returns the item's source text if it has no tree, or a tree as it was
+// parsed from that text.
+func (e *entry) unchangedText() ([]byte, bool) {
+	if e.tree == nil {
+		return e.source.Entry, true
+	}
+	if e.source.Entry == nil || codec.Fingerprint(e.tree.YNode()) != e.print {
+		return nil, false
+	}
+	return e.source.Entry, true
 }
 
 // inputError is a problem of the input found while reading its items: it is reported

@@ -5,8 +5,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"strings"
 
+	"github.com/unbake/unbake/functions/krm/internal/codec"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -28,6 +28,8 @@ type ResourceList struct {
 
 	// entries are the items, in order (see Items and Each).
 	entries []entry
+	// released are the trees Each turned back into text (checked build only).
+	released []released
 	// data is the input the items were cut from, read again as a whole to explain a
 	// problem in one of them.
 	data []byte
@@ -53,11 +55,11 @@ func Read(in io.Reader) (*ResourceList, error) {
 // they are needed. It declines anything else, errors included: readWhole then tells what
 // is wrong.
 func readSplit(data []byte) (*ResourceList, bool) {
-	lt, ok := splitList(data)
+	lt, ok := codec.Split(data)
 	if !ok {
 		return nil, false
 	}
-	root, err := parseRoot(lt.header)
+	root, err := parseRoot(lt.Header)
 	if err != nil || isFlow(root.YNode()) || usesAnchors(root.YNode()) {
 		return nil, false
 	}
@@ -69,8 +71,8 @@ func readSplit(data []byte) (*ResourceList, bool) {
 		return nil, false
 	}
 	rl.data = data
-	rl.entries = make([]entry, len(lt.items))
-	for i, t := range lt.items {
+	rl.entries = make([]entry, len(lt.Items))
+	for i, t := range lt.Items {
 		rl.entries[i].source = t
 	}
 	return rl, true
@@ -84,7 +86,7 @@ func readWhole(data []byte) (*ResourceList, error) {
 	}
 	flow := isFlow(root.YNode())
 	if flow {
-		toBlockStyle(root.YNode())
+		codec.ToBlockStyle(root.YNode())
 	}
 	// Aliases are expanded, so every item stands alone; such input is then re-encoded,
 	// as its text refers to anchors that may live in other items.
@@ -113,7 +115,11 @@ func readWhole(data []byte) (*ResourceList, error) {
 		rl.entries = append(rl.entries, entry{tree: item, keep: true, checked: true})
 	}
 	if !flow && !anchored {
-		rl.keepRaw(data, root.YNode(), items.Value.YNode())
+		for i, text := range codec.RawEntries(data, root.YNode(), items.Value.YNode()) {
+			if text != nil {
+				rl.entries[i].source.Entry, rl.entries[i].print = text, codec.Fingerprint(items.Value.Content()[i])
+			}
+		}
 	}
 	return rl, nil
 }
@@ -170,23 +176,13 @@ func asItem(i int, n *yaml.Node) (*yaml.RNode, error) {
 // isFlow tells JSON (and flow-style YAML) input apart, so its output can be block YAML.
 func isFlow(n *yaml.Node) bool { return n.Style&yaml.FlowStyle != 0 }
 
-// toBlockStyle drops JSON's flow and quoting styles. The encoder quotes the strings that
-// YAML 1.2 would misread; strings such as "y" or "on", which YAML 1.1 readers (the API
-// server's among them) take for booleans, stay quoted.
-func toBlockStyle(n *yaml.Node) {
-	n.Style = 0
-	if n.Kind == yaml.ScalarNode && n.Tag == yaml.NodeTagString && yaml.IsYaml1_1NonString(n) {
-		n.Style = yaml.DoubleQuotedStyle
-	}
-	for _, c := range n.Content {
-		toBlockStyle(c)
-	}
-}
-
 // Write writes the list item by item: encoding one small document at a time keeps memory
 // proportional to the largest item rather than to the whole list. Items held as trees
 // are made ready a window at a time on all CPUs, and written in order.
 func Write(out io.Writer, rl *ResourceList) error {
+	if err := rl.checkReleased(); err != nil {
+		return err
+	}
 	var buf bytes.Buffer
 	buf.WriteString("apiVersion: " + APIVersion + "\nkind: " + resourceListKind + "\n")
 	if len(rl.entries) == 0 {
@@ -212,12 +208,12 @@ func Write(out io.Writer, rl *ResourceList) error {
 		}
 	}
 	if rl.FunctionConfig != nil {
-		if err := writeField(&buf, "functionConfig", rl.FunctionConfig.YNode()); err != nil {
+		if err := codec.WriteField(&buf, "functionConfig", rl.FunctionConfig.YNode()); err != nil {
 			return fmt.Errorf("writing the functionConfig: %w", err)
 		}
 	}
 	if len(rl.Results) > 0 {
-		if err := writeResults(&buf, rl.Results); err != nil {
+		if err := codec.WriteResults(&buf, rl.Results); err != nil {
 			return fmt.Errorf("writing the results: %w", err)
 		}
 	}
@@ -235,92 +231,6 @@ func (e *entry) text() (text []byte, written bool, err error) {
 		return text, false, nil
 	}
 	var b bytes.Buffer
-	err = writeSequenceEntry(&b, e.tree.YNode())
+	err = codec.Append(&b, e.tree.YNode())
 	return b.Bytes(), true, err
-}
-
-// writeSequenceEntry writes n as "- " followed by its block, indented under the list.
-func writeSequenceEntry(buf *bytes.Buffer, n *yaml.Node) error {
-	if entry, ok := appendEntry(buf.AvailableBuffer(), n); ok {
-		buf.Write(entry)
-		return nil
-	}
-	body, err := encode(n)
-	if err != nil {
-		return err
-	}
-	// The item's head comment stays above its dash: written after it, it would read
-	// back as the comment of the item's first key.
-	comment, rest := headCommentLines(body, n.HeadComment)
-	buf.Write(comment)
-	buf.WriteString("- ")
-	indentLines(buf, rest)
-	return nil
-}
-
-// headCommentLines splits the lines the encoder wrote for comment off the start of body.
-func headCommentLines(body []byte, comment string) (lines, rest []byte) {
-	if comment == "" {
-		return nil, body
-	}
-	end := 0
-	for range strings.Count(comment, "\n") + 1 {
-		end += bytes.IndexByte(body[end:], '\n') + 1
-	}
-	return body[:end], body[end:]
-}
-
-func writeField(buf *bytes.Buffer, key string, n *yaml.Node) error {
-	if n.Kind == yaml.SequenceNode && len(n.Content) > 0 && plainCollection(n) && n.Style&yaml.FlowStyle == 0 {
-		// Compact sequence style, as kyaml writes it: the dashes align with the key.
-		buf.WriteString(key + ":\n")
-		for _, entry := range n.Content {
-			if err := writeSequenceEntry(buf, entry); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	body, err := encode(n)
-	if err != nil {
-		return err
-	}
-	if n.Kind == yaml.MappingNode && len(n.Content) > 0 && n.Style&yaml.FlowStyle == 0 {
-		buf.WriteString(key + ":\n  ")
-		indentLines(buf, body)
-		return nil
-	}
-	buf.WriteString(key + ": ")
-	buf.Write(body)
-	return nil
-}
-
-// indentLines writes body, indenting every line but the first by two spaces.
-func indentLines(buf *bytes.Buffer, body []byte) {
-	for i := 0; len(body) > 0; i++ {
-		end := bytes.IndexByte(body, '\n') + 1
-		if end == 0 {
-			end = len(body)
-		}
-		line := body[:end]
-		if i > 0 && len(line) > 1 {
-			buf.WriteString("  ")
-		}
-		buf.Write(line)
-		body = body[end:]
-	}
-}
-
-func encode(n *yaml.Node) ([]byte, error) {
-	var b bytes.Buffer
-	enc := yaml.NewEncoder(&b)
-	enc.SetIndent(yaml.DefaultIndent)
-	enc.CompactSeqIndent()
-	if err := enc.Encode(n); err != nil {
-		return nil, err
-	}
-	if err := enc.Close(); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
 }

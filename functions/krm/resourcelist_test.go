@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"github.com/unbake/unbake/functions/krm/internal/codec"
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -181,11 +182,11 @@ func TestFingerprintSeesEveryChange(t *testing.T) {
 			n.Content[1] = &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{n.Content[1]}}
 		},
 	}
-	want := fingerprint(base())
-	require.Equal(t, want, fingerprint(base()))
+	want := codec.Fingerprint(base())
+	require.Equal(t, want, codec.Fingerprint(base()))
 	for name, change := range changes {
 		n := base()
 		change(n)
-		require.NotEqual(t, want, fingerprint(n), name)
+		require.NotEqual(t, want, codec.Fingerprint(n), name)
 	}
 }

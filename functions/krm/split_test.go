@@ -1,21 +1,23 @@
 package krm
 
 import (
-	"bytes"
-	"os"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"github.com/unbake/unbake/functions/krm/internal/codec"
+	"github.com/unbake/unbake/functions/krm/internal/codec/codectest"
 )
 
-// TestSplitReadsWhatWholeReads wraps every YAML stream of the repository in ResourceLists
+// TestSplitReadsWhatWholeReads wraps every YAML stream of the fixed corpus in ResourceLists
 // of both indentations (and with comments between items), and requires the parallel
 // reader to read each as the whole-document reader does, and to take most of those the
 // latter reads.
 func TestSplitReadsWhatWholeReads(t *testing.T) {
+	if !codec.Fast {
+		t.Skip("UNBAKE_CODEC=yaml.v3: every list is read whole")
+	}
 	var taken, all int
-	eachWrappedList(t, func(data []byte) {
+	codectest.EachWrappedList(t, func(data []byte) {
 		if checkSplit(t, data) {
 			taken++
 		}
@@ -31,7 +33,7 @@ func TestSplitReadsWhatWholeReads(t *testing.T) {
 // same way; what the latter rejects, the former declines.
 func FuzzSplit(f *testing.F) {
 	f.Add([]byte(list))
-	for _, data := range wrapped([]byte("a: 1\nb: |\n  x\n---\n# c\nkind: K\nmetadata: {name: n}\n")) {
+	for _, data := range codectest.Wrapped([]byte("a: 1\nb: |\n  x\n---\n# c\nkind: K\nmetadata: {name: n}\n")) {
 		f.Add(data)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) { checkSplit(t, data) })
@@ -53,66 +55,21 @@ func checkSplit(t *testing.T, data []byte) bool {
 	require.Len(t, splitItems, whole.Len(), "%s", data)
 	for i := range whole.entries {
 		w, s := whole.entries[i].tree.YNode(), splitItems[i].YNode()
-		require.Equal(t, fingerprint(w), fingerprint(s), "item %d differs:\n%s", i, data)
+		require.Equal(t, codec.Fingerprint(w), codec.Fingerprint(s), "item %d differs:\n%s", i, data)
 		require.Equal(t, w.Line, s.Line, "item %d line:\n%s", i, data)
 		wantText, cut := whole.entries[i].unchangedText()
 		gotText, _ := split.entries[i].unchangedText()
 		if cut {
 			require.Equal(t, string(wantText), string(gotText), "item %d text:\n%s", i, data)
 		} else if gotText != nil { // the whole reader could not cut this one: its text must read back the same
-			again, err := parseItem(i, itemText{text: gotText, line: 1}, false)
+			again, err := parseItem(i, codec.Text{Text: gotText, Line: 1}, false)
 			require.NoError(t, err)
-			require.Equal(t, fingerprint(w), fingerprint(again.YNode()), "item %d text:\n%s", i, gotText)
+			require.Equal(t, codec.Fingerprint(w), codec.Fingerprint(again.YNode()), "item %d text:\n%s", i, gotText)
 		}
 	}
 	require.Equal(t, whole.FunctionConfig == nil, split.FunctionConfig == nil)
 	if whole.FunctionConfig != nil {
-		require.Equal(t, fingerprint(whole.FunctionConfig.YNode()), fingerprint(split.FunctionConfig.YNode()))
+		require.Equal(t, codec.Fingerprint(whole.FunctionConfig.YNode()), codec.Fingerprint(split.FunctionConfig.YNode()))
 	}
 	return true
-}
-
-// eachWrappedList calls do with every YAML stream of the repository, wrapped.
-func eachWrappedList(t *testing.T, do func(data []byte)) {
-	for _, path := range yamlFiles(t, "../..") {
-		stream, err := os.ReadFile(path)
-		require.NoError(t, err)
-		for _, data := range wrapped(stream) {
-			do(data)
-		}
-	}
-}
-
-// wrapped makes ResourceLists of a YAML stream: entries at column 0 and at column 2,
-// with a comment above each entry, and a functionConfig after them.
-func wrapped(stream []byte) [][]byte {
-	var lists [][]byte
-	for _, dash := range []string{"", "  "} {
-		for _, comment := range []string{"", "# about the next item\n"} {
-			var b bytes.Buffer
-			b.WriteString("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n")
-			for _, doc := range bytes.Split(stream, []byte("\n---\n")) {
-				doc = bytes.TrimPrefix(doc, []byte("---\n"))
-				if len(bytes.TrimSpace(doc)) == 0 {
-					continue
-				}
-				b.WriteString(dash + comment)
-				lines := strings.SplitAfter(strings.TrimRight(string(doc), "\n")+"\n", "\n")
-				for i, line := range lines {
-					switch {
-					case line == "":
-					case i == 0:
-						b.WriteString(dash + "- " + line)
-					case line == "\n":
-						b.WriteString(line)
-					default:
-						b.WriteString(dash + "  " + line)
-					}
-				}
-			}
-			b.WriteString("functionConfig:\n  kind: Config\n  metadata:\n    name: c\n")
-			lists = append(lists, b.Bytes())
-		}
-	}
-	return lists
 }

@@ -1,6 +1,11 @@
 package krm
 
-import "sigs.k8s.io/kustomize/kyaml/yaml"
+import (
+	"strings"
+
+	"github.com/unbake/unbake/functions/krm/internal/codec"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
 
 // Lookup follows keys through mappings (aliases resolved), or returns nil: the node at a
 // path without kyaml's filters, which allocate on every call.
@@ -67,4 +72,27 @@ func LookupCreate(n *yaml.Node, kind yaml.Kind, keys ...string) *yaml.Node {
 		n = next
 	}
 	return n
+}
+
+// Inline writes n on one line, every collection in flow style, for messages.
+func Inline(n *yaml.Node) string {
+	if text, ok := codec.OneLine(n); ok {
+		return text
+	}
+	c := yaml.CopyYNode(n)
+	toFlowStyle(c)
+	text, err := yaml.String(c)
+	if err != nil {
+		return n.Value
+	}
+	return strings.TrimSpace(text)
+}
+
+func toFlowStyle(n *yaml.Node) {
+	if n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode {
+		n.Style = yaml.FlowStyle
+	}
+	for _, c := range n.Content {
+		toFlowStyle(c)
+	}
 }

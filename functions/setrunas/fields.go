@@ -164,22 +164,3 @@ func toJSON(n *yaml.RNode) ([]byte, error) {
 	}
 	return json.Marshal(v)
 }
-
-// inline shows a value on one line, for messages.
-func inline(n *yaml.RNode) string {
-	if text, ok := krm.OneLine(n.YNode()); ok {
-		return text
-	}
-	c := n.Copy()
-	flow(c.YNode())
-	return strings.TrimSpace(c.MustString())
-}
-
-func flow(n *yaml.Node) {
-	if n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode {
-		n.Style = yaml.FlowStyle
-	}
-	for _, c := range n.Content {
-		flow(c)
-	}
-}

@@ -123,17 +123,17 @@ func (p *pass) set(s setting) error {
 	config := p.cfg.Metadata.Name
 	what := s.field + ": +ALL"
 	if s.field != dropCapabilities {
-		what = fmt.Sprintf("%s: %s", s.field, inline(s.value))
+		what = fmt.Sprintf("%s: %s", s.field, krm.Inline(s.value.YNode()))
 	}
 	if s.conflicts(value) {
 		mine := p.rec[config][s.key()]
 		if !mine && !p.cfg.Spec.Override {
 			p.errorf(p.fieldOf(s.container)+".securityContext."+s.field,
 				"%s is %s%s, and SetRunAs %s sets %s: set spec.override: true in the config to replace it, or change the config to match",
-				s.field, inline(value), p.setBy(s.key()), config, inline(s.value))
+				s.field, krm.Inline(value.YNode()), p.setBy(s.key()), config, krm.Inline(s.value.YNode()))
 			return nil
 		}
-		what += fmt.Sprintf(" (was %s", inline(value))
+		what += fmt.Sprintf(" (was %s", krm.Inline(value.YNode()))
 		if !mine {
 			what += "; override"
 		}
@@ -172,13 +172,13 @@ func (p *pass) resolvePrecedence(wanted []setting) error {
 			if !p.cfg.Spec.Override {
 				p.errorf(p.w.Field(c.Field()+".securityContext."+s.field),
 					"container %q sets %s: %s, which takes precedence over the pod-level %s: %s that SetRunAs %s sets: set spec.override: true in the config to remove the container's value, or name the containers to change in spec.containers",
-					p.names[i], s.field, inline(value), s.field, inline(s.value), p.cfg.Metadata.Name)
+					p.names[i], s.field, krm.Inline(value.YNode()), s.field, krm.Inline(s.value.YNode()), p.cfg.Metadata.Name)
 				continue
 			}
 			if err := remove(c.Node, s.field); err != nil {
 				return err
 			}
-			p.changed(p.names[i], fmt.Sprintf("%s: %s removed, the pod's applies (override)", s.field, inline(value)))
+			p.changed(p.names[i], fmt.Sprintf("%s: %s removed, the pod's applies (override)", s.field, krm.Inline(value.YNode())))
 		}
 	}
 	return nil

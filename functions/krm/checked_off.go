@@ -1,0 +1,5 @@
+//go:build !unbakecheck
+
+package krm
+
+const checked = false
