@@ -22,8 +22,8 @@ var Functions = []krm.Function{
 	initchain.Function,
 }
 
-// Lookup returns the function named name (its binary name or its config kind).
-func Lookup(name string) (krm.Function, bool) {
+// Named returns the function named name (its binary name or its config kind).
+func Named(name string) (krm.Function, bool) {
 	for _, fn := range Functions {
 		if fn.Name == name || fn.Kind == name {
 			return fn, true

@@ -15,10 +15,10 @@ func TestEveryFunctionIsListedWithHelp(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, Functions, len(dirs), "every function's main package is in pipeline.Functions")
 	for _, fn := range Functions {
-		byName, ok := Lookup(fn.Name)
+		byName, ok := Named(fn.Name)
 		require.True(t, ok)
 		require.Equal(t, fn.Kind, byName.Kind)
-		byKind, ok := Lookup(fn.Kind)
+		byKind, ok := Named(fn.Kind)
 		require.True(t, ok)
 		require.Equal(t, fn.Name, byKind.Name)
 		require.Contains(t, fn.Help, "kind: "+fn.Kind, "the help of %s has an example config", fn.Name)
@@ -30,7 +30,7 @@ func TestEveryFunctionIsListedWithHelp(t *testing.T) {
 
 // The multi-call binary and a function's own binary run the same code path.
 func TestFunctionsRunThroughKrm(t *testing.T) {
-	fn, ok := Lookup("inject-sidecar")
+	fn, ok := Named("inject-sidecar")
 	require.True(t, ok)
 	var out, stderr bytes.Buffer
 	code := krm.Run(fn.Process, strings.NewReader("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\n"), &out, &stderr)

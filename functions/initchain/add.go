@@ -205,7 +205,7 @@ func (a *application) addHook() error {
 	}
 	if lookup(c.Node, "lifecycle", "postStart") != nil {
 		by := ""
-		if owner := a.rec.owner(postStartKey(c.Name())); owner != "" {
+		if owner, _ := a.rec.Owner(postStartKey(c.Name())); owner != "" {
 			by = " (written by InitChain " + owner + ")"
 		}
 		a.errorf(a.work.Field(c.Field()+".lifecycle.postStart"),

@@ -23,29 +23,29 @@ type application struct {
 	config  *yaml.RNode       // the functionConfig, for results about its fields
 	w       workload.Workload // the workload as it is
 	work    workload.Workload // the one changed: w, or w on a copy of its template
-	rec     record
+	rec     krm.Record
 	keys    []string // the parts added to the copy, in order
 	changes []string // what the infos report
 	results framework.Results
 }
 
 func newApplication(c *chain, config *yaml.RNode, w workload.Workload) *application {
-	return &application{c: c, config: config, w: w, work: w, rec: parseRecord(w.Annotation(recordAnnotation))}
+	return &application{c: c, config: config, w: w, work: w, rec: krm.ParseRecord(w.Annotation(recordAnnotation))}
 }
 
 func (a *application) errorf(fieldPath, format string, args ...any) {
-	a.results = append(a.results, krm.Error(a.w.Item, fieldPath, format, args...))
+	a.results = append(a.results, krm.ErrorResult(a.w.Item, fieldPath, format, args...))
 }
 
 // configErrorf reports a problem with a field of the config, found in this workload.
 func (a *application) configErrorf(fieldPath, format string, args ...any) {
-	a.results = append(a.results, krm.Error(a.config, fieldPath, "%s: %s", krm.Describe(a.w.Item), fmt.Sprintf(format, args...)))
+	a.results = append(a.results, krm.ErrorResult(a.config, fieldPath, "%s: %s", krm.Describe(a.w.Item), fmt.Sprintf(format, args...)))
 }
 
 // apply replaces what the config added before by what it adds now.
 func (a *application) apply() error {
 	name := a.c.cfg.Metadata.Name
-	old, had := a.rec[name]
+	old, had := recorded(a.rec, name)
 	if had {
 		a.work.Template = yaml.NewRNode(krm.CopyNode(a.w.Template.YNode()))
 	}
@@ -55,10 +55,10 @@ func (a *application) apply() error {
 	if err := a.add(); err != nil || krm.HasErrors(a.results) {
 		return err
 	}
-	if had && old.hash == a.c.hash && slices.Equal(old.keys, a.keys) && a.present(old.keys) {
+	if had && old.hash == a.c.hash && slices.Equal(old.keys, slices.Sorted(slices.Values(a.keys))) && a.present(old.keys) {
 		return nil
 	}
-	a.rec[name] = entry{hash: a.c.hash, keys: a.keys}
+	record(a.rec, name, a.c.hash, a.keys)
 	if err := a.commit(); err != nil {
 		return err
 	}
@@ -66,7 +66,7 @@ func (a *application) apply() error {
 		a.changes[0] = "replaced what an earlier run added: " + a.changes[0]
 	}
 	for _, change := range a.changes {
-		a.results = append(a.results, krm.Info(a.w.Item, "%s", change))
+		a.results = append(a.results, krm.InfoResult(a.w.Item, "%s", change))
 	}
 	return nil
 }
@@ -74,14 +74,14 @@ func (a *application) apply() error {
 // release removes what the config added to a workload it no longer targets.
 func (a *application) release() error {
 	name := a.c.cfg.Metadata.Name
-	old, had := a.rec[name]
+	old, had := recorded(a.rec, name)
 	if !had {
 		return nil
 	}
 	if err := a.remove(old.keys); err != nil {
 		return err
 	}
-	delete(a.rec, name)
+	record(a.rec, name, "", nil)
 	if err := a.commit(); err != nil {
 		return err
 	}
@@ -91,7 +91,7 @@ func (a *application) release() error {
 			steps = append(steps, strconv.Quote(step))
 		}
 	}
-	a.results = append(a.results, krm.Info(a.w.Item,
+	a.results = append(a.results, krm.InfoResult(a.w.Item,
 		"removed the init containers %s and everything else InitChain %s added: the config no longer selects this workload",
 		strings.Join(steps, ", "), name))
 	return nil

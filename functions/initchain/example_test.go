@@ -34,7 +34,7 @@ spec:
 	//       metadata:
 	//         labels: {app: web}
 	//         annotations:
-	//           fn.unbake.dev/init-chain: 'example@109233a2f2: volume/workspace,init/example-fetch,mount/web=/workspace'
+	//           fn.unbake.dev/init-chain: 'example: chain@109233a2f2,init/example-fetch,mount/web=/workspace,volume/workspace'
 	//       spec:
 	//         initContainers:
 	//         - name: example-fetch

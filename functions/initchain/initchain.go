@@ -64,7 +64,7 @@ func warnMovingRevisions(cfg *fnconfigs.InitChain, rl *krm.ResourceList) {
 		if s.GitClone == nil || isCommitSHA(s.GitClone.Revision) {
 			continue
 		}
-		rl.Results = append(rl.Results, krm.Warning(rl.FunctionConfig, fmt.Sprintf("spec.steps[%d].gitClone.revision", i),
+		rl.Results = append(rl.Results, krm.WarningResult(rl.FunctionConfig, fmt.Sprintf("spec.steps[%d].gitClone.revision", i),
 			"revision %q is not a full commit SHA: a branch or tag can move, and each start of a pod checks out what it points to then, so pods of one workload can run different code; pin the commit SHA",
 			s.GitClone.Revision))
 	}

@@ -1,85 +1,65 @@
 package initchain
 
 import (
-	"maps"
-	"net/url"
-	"slices"
 	"strings"
+
+	"github.com/unbake/unbake/functions/krm"
 )
 
-// recordAnnotation records, on the pod template, what each InitChain config added, so
-// that a re-run with the same config changes nothing, and one with a changed config
-// removes exactly what it added before: never a container, volume, mount or postStart
-// hook of the user's.
+// recordAnnotation holds, on the pod template, the krm.Record of what each InitChain
+// config added, so that a re-run with the same config changes nothing, and one with a
+// changed config removes exactly what it added before: never a container, volume, mount
+// or postStart hook of the user's. Its chainKey carries the hash of the whole chain.
 const recordAnnotation = "fn.unbake.dev/init-chain"
 
-// record maps a config's name to what it added. It is written as
-// "CONFIG@HASH: key,key; CONFIG@HASH: key", sorted, so the output is stable.
-type record map[string]entry
+const chainKey = "chain"
 
-// entry is what one config added: the hash of its chain, and the keys of the parts
-// (initKey, volumeKey, mountKey, postStartKey).
-type entry struct {
+// added is what one config added: the keys of the parts (initKey, volumeKey, mountKey,
+// postStartKey), sorted, and the hash of its chain.
+type added struct {
 	hash string
 	keys []string
 }
 
-func parseRecord(value string) record {
-	r := record{}
-	for _, part := range strings.Split(value, ";") {
-		owner, keys, ok := strings.Cut(strings.TrimSpace(part), ":")
-		config, hash, _ := strings.Cut(owner, "@")
-		if !ok || config == "" {
-			continue
+// recorded reads what config added.
+func recorded(r krm.Record, config string) (old added, had bool) {
+	for _, key := range r.Keys(config) {
+		if hash, _ := r.OwnedBy(config, key); old.hash == "" {
+			old.hash = hash // before chainKey, every key carried the chain's hash
 		}
-		e := entry{hash: hash}
-		for _, key := range strings.Split(keys, ",") {
-			if key = strings.TrimSpace(key); key != "" {
-				e.keys = append(e.keys, key)
-			}
-		}
-		r[config] = e
-	}
-	return r
-}
-
-func (r record) String() string {
-	var parts []string
-	for _, config := range slices.Sorted(maps.Keys(r)) {
-		parts = append(parts, config+"@"+r[config].hash+": "+strings.Join(r[config].keys, ","))
-	}
-	return strings.Join(parts, "; ")
-}
-
-// owner is the config whose entry has key, or "".
-func (r record) owner(key string) string {
-	for config, e := range r {
-		if slices.Contains(e.keys, key) {
-			return config
+		if key != chainKey {
+			old.keys = append(old.keys, key)
 		}
 	}
-	return ""
+	return old, len(r.Keys(config)) > 0
 }
 
-// Keys of the parts a config adds. A mount path may hold the record's separators, so it
-// is escaped.
+// record makes keys (none: nothing) what config added, with its chain's hash.
+func record(r krm.Record, config, hash string, keys []string) {
+	for _, key := range r.Keys(config) {
+		r.Forget(config, key)
+	}
+	if len(keys) == 0 {
+		return
+	}
+	r.Set(config, chainKey, hash)
+	for _, key := range keys {
+		r.Set(config, key, "")
+	}
+}
+
+// Keys of the parts a config adds.
 func initKey(name string) string      { return "init/" + name }
 func volumeKey(name string) string    { return "volume/" + name }
 func postStartKey(name string) string { return "postStart/" + name }
 func mountKey(container, mountPath string) string {
-	return "mount/" + container + "=" + pathEscaper.Replace(mountPath)
+	return "mount/" + container + "=" + mountPath
 }
-
-var pathEscaper = strings.NewReplacer("%", "%25", ",", "%2C", ";", "%3B", " ", "%20")
 
 // parseKey splits a key into its kind (init, volume, mount, postStart), container or
 // volume name, and mount path.
 func parseKey(key string) (kind, name, mountPath string) {
 	kind, rest, _ := strings.Cut(key, "/")
-	name, escaped, _ := strings.Cut(rest, "=")
-	mountPath, err := url.PathUnescape(escaped)
-	if err != nil {
-		mountPath = escaped
-	}
+	name, mountPath, _ = strings.Cut(rest, "=")
 	return kind, name, mountPath
 }

@@ -34,7 +34,7 @@ spec:
 	//       metadata:
 	//         labels: {app: web}
 	//         annotations:
-	//           fn.unbake.dev/injected: 'container/proxy=example@595857ebc5'
+	//           fn.unbake.dev/injected: 'example: container/proxy@595857ebc5'
 	//       spec:
 	//         containers:
 	//         - name: web

@@ -19,23 +19,23 @@ type injection struct {
 	w          workload.Workload
 	containers []part
 	volumes    []part
-	owned      record
+	owned      krm.Record
 	results    framework.Results
 }
 
 func (in *injection) errorf(fieldPath, format string, args ...any) {
-	in.results = append(in.results, krm.Error(in.w.Item, fieldPath, format, args...))
+	in.results = append(in.results, krm.ErrorResult(in.w.Item, fieldPath, format, args...))
 }
 
 // configErrorf reports a problem with a field of the config, found in this workload.
 func (in *injection) configErrorf(fieldPath, format string, args ...any) {
-	in.results = append(in.results, krm.Error(in.config, fieldPath, "%s: %s", krm.Describe(in.w.Item), fmt.Sprintf(format, args...)))
+	in.results = append(in.results, krm.ErrorResult(in.config, fieldPath, "%s: %s", krm.Describe(in.w.Item), fmt.Sprintf(format, args...)))
 }
 
 // inject puts the sidecars and volumes into the workload's pod template. It returns
 // whether anything changed.
 func (in *injection) inject() (bool, error) {
-	in.owned = parseRecord(in.w.Annotation(injectedAnnotation))
+	in.owned = krm.ParseRecord(in.w.Annotation(injectedAnnotation))
 	if !in.checkNames() {
 		return false, nil
 	}
@@ -64,7 +64,7 @@ func (in *injection) checkNames() bool {
 			if c.Name() != p.name {
 				continue
 			}
-			if _, owned := in.owned.ownedBy(p.key, in.cfg.Metadata.Name); !owned {
+			if _, owned := in.owned.OwnedBy(in.cfg.Metadata.Name, p.key); !owned {
 				in.errorf(in.w.Field(c.Field()+".name"),
 					"the pod already has a container named %q that InjectSidecar %s did not inject: rename the sidecar in %s.name of the config",
 					p.name, in.cfg.Metadata.Name, p.configPath)
@@ -83,11 +83,11 @@ func (in *injection) injectContainers() (bool, error) {
 	upToDate := true
 	for _, p := range in.containers {
 		wanted[p.key] = true
-		if h, owned := in.owned.ownedBy(p.key, config); !owned || h != p.hash || !in.present(p.name) {
+		if h, owned := in.owned.OwnedBy(config, p.key); !owned || h != p.hash || !in.present(p.name) {
 			upToDate = false
 		}
 	}
-	for _, key := range in.owned.keysOf(config) {
+	for _, key := range in.owned.Keys(config) {
 		if strings.HasPrefix(key, "container/") && !wanted[key] {
 			upToDate = false
 		}
@@ -95,12 +95,12 @@ func (in *injection) injectContainers() (bool, error) {
 	if upToDate {
 		return false, nil
 	}
-	for _, key := range in.owned.keysOf(config) {
+	for _, key := range in.owned.Keys(config) {
 		if name, isContainer := strings.CutPrefix(key, "container/"); isContainer {
 			if err := in.removeContainer(name); err != nil {
 				return false, err
 			}
-			delete(in.owned, key)
+			in.owned.Forget(config, key)
 		}
 	}
 	list := workload.AppContainers
@@ -110,7 +110,7 @@ func (in *injection) injectContainers() (bool, error) {
 	nodes := make([]*yaml.Node, len(in.containers))
 	for i, p := range in.containers {
 		nodes[i] = krm.CopyNode(p.node.YNode())
-		in.owned[p.key] = config + "@" + p.hash
+		in.owned.Set(config, p.key, p.hash)
 	}
 	return true, in.insert(list, nodes)
 }
@@ -175,7 +175,7 @@ func (in *injection) injectVolumes() (bool, error) {
 		if existing == nil {
 			seq = podList(in.w.Template, "volumes")
 			seq.YNode().Content = append(seq.YNode().Content, krm.CopyNode(p.node.YNode()))
-			in.owned[p.key] = config + "@" + p.hash
+			in.owned.Set(config, p.key, p.hash)
 			changed = true
 			continue
 		}
@@ -183,12 +183,12 @@ func (in *injection) injectVolumes() (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		h, owned := in.owned.ownedBy(p.key, config)
+		h, owned := in.owned.OwnedBy(config, p.key)
 		switch {
 		case same && (!owned || h == p.hash):
 		case owned:
 			existing.SetYNode(krm.CopyNode(p.node.YNode()))
-			in.owned[p.key] = config + "@" + p.hash
+			in.owned.Set(config, p.key, p.hash)
 			changed = true
 		default:
 			in.errorf(in.w.Field(fmt.Sprintf("spec.volumes[%d]", workload.IndexNamed(seq, p.name))),
@@ -196,12 +196,12 @@ func (in *injection) injectVolumes() (bool, error) {
 				p.name, p.configPath)
 		}
 	}
-	for _, key := range in.owned.keysOf(config) {
+	for _, key := range in.owned.Keys(config) {
 		if name, isVolume := strings.CutPrefix(key, "volume/"); isVolume && !wanted[key] && seq != nil {
 			if err := seq.PipeE(yaml.ElementSetter{Keys: []string{"name"}, Values: []string{name}}); err != nil {
 				return false, err
 			}
-			delete(in.owned, key)
+			in.owned.Forget(config, key)
 			changed = true
 		}
 	}

@@ -51,10 +51,10 @@ func transform(cfg *fnconfigs.InjectSidecar, rl *krm.ResourceList) error {
 			return err
 		}
 		if changed && !krm.HasErrors(in.results) {
-			in.results = append(in.results, krm.Info(w.Item, "injected %s into the pod template", names(containers)))
+			in.results = append(in.results, krm.InfoResult(w.Item, "injected %s into the pod template", names(containers)))
 		}
 		if w.IsJob() && !cfg.Spec.Native {
-			in.results = append(in.results, krm.Propose(krm.Warning(w.Item, "spec.native",
+			in.results = append(in.results, krm.Propose(krm.WarningResult(w.Item, "spec.native",
 				"a plain sidecar keeps running after the %s's main container exits, so the Job never completes: set spec.native: true in the config (Kubernetes 1.29 and later)",
 				w.Item.GetKind()), true))
 		}

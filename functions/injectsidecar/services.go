@@ -35,7 +35,7 @@ func (in *injection) retargetServices(services serviceIndex) error {
 					"retargeted from %s (container %q) to the sidecar port %q of %s",
 					target, owner, exposed, krm.Describe(in.w.Item)))
 			default:
-				in.results = append(in.results, krm.Warning(svc, path,
+				in.results = append(in.results, krm.WarningResult(svc, path,
 					"targets %s, which no container of %s declares, so it was left as is: declare the port on its container, or set it to %q if the sidecar should receive this traffic",
 					target, krm.Describe(in.w.Item), exposed))
 			}

@@ -21,7 +21,7 @@ func (b *build) checks(rl *krm.ResourceList) (framework.Results, error) {
 	s, config := b.cfg.Spec, rl.FunctionConfig
 	var results framework.Results
 	warn := func(fieldPath, format string, args ...any) *framework.Result {
-		r := krm.Warning(config, fieldPath, format, args...)
+		r := krm.WarningResult(config, fieldPath, format, args...)
 		results = append(results, r)
 		return r
 	}

@@ -31,7 +31,7 @@ func (b *build) checkRegistrySecret(config *yaml.RNode, secrets []*yaml.RNode) f
 	secret, elsewhere := findSecret(secrets, b.cfg.Metadata.Namespace)
 	if secret == nil {
 		if elsewhere != nil {
-			return framework.Results{krm.Warning(config, "spec.registrySecret",
+			return framework.Results{krm.WarningResult(config, "spec.registrySecret",
 				"%s is not in the Job's namespace %q: a pod can only mount Secrets of its own namespace",
 				krm.Describe(elsewhere), b.cfg.Metadata.Namespace)}
 		}
@@ -39,12 +39,12 @@ func (b *build) checkRegistrySecret(config *yaml.RNode, secrets []*yaml.RNode) f
 	}
 	text, found := secretValue(secret, corev1.DockerConfigJsonKey)
 	if !found {
-		return framework.Results{krm.Error(secret, "data", "has no key %s, so the build pod cannot mount it: make it a %s Secret (kubectl create secret docker-registry)",
+		return framework.Results{krm.ErrorResult(secret, "data", "has no key %s, so the build pod cannot mount it: make it a %s Secret (kubectl create secret docker-registry)",
 			corev1.DockerConfigJsonKey, corev1.SecretTypeDockerConfigJson)}
 	}
 	var cfg dockerConfig
 	if err := json.Unmarshal([]byte(text), &cfg); err != nil {
-		return framework.Results{krm.Error(secret, dockerConfigField, "is not a docker config.json: %v", err)}
+		return framework.Results{krm.ErrorResult(secret, dockerConfigField, "is not a docker config.json: %v", err)}
 	}
 	if cfg.CredsStore != "" {
 		return nil // a credential store answers for every registry
@@ -60,7 +60,7 @@ func (b *build) checkRegistrySecret(config *yaml.RNode, secrets []*yaml.RNode) f
 	for _, d := range b.destinations {
 		if registry := d.tag.Context().RegistryStr(); !covered[registry] {
 			covered[registry] = true // one warning per registry
-			results = append(results, krm.Warning(secret, dockerConfigField,
+			results = append(results, krm.WarningResult(secret, dockerConfigField,
 				"has no auths entry for %s, where %s is pushed: the push would fail at the end of the build; add one, or fix the destination",
 				registry, d.tag))
 		}

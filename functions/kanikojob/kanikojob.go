@@ -35,7 +35,7 @@ func transform(cfg *fnconfigs.KanikoJob, rl *krm.ResourceList) error {
 	if err := rl.ReplaceGenerated(kind+"."+cfg.Metadata.Name, []*yaml.RNode{job}); err != nil {
 		return err
 	}
-	rl.Results = append(rl.Results, krm.Info(job, "generated: kaniko builds %s and pushes %s%s",
+	rl.Results = append(rl.Results, krm.InfoResult(job, "generated: kaniko builds %s and pushes %s%s",
 		cfg.Spec.Context, strings.Join(b.pushed(), ", "), rev.explain()))
 	checks, err := b.checks(rl)
 	if err != nil {

@@ -32,7 +32,7 @@ func resolveRevision(cfg *fnconfigs.KanikoJob, rl *krm.ResourceList) (revision, 
 		return revision{}, true
 	}
 	if !fnconfigs.IsRevision(env) {
-		rl.Results = append(rl.Results, krm.Error(rl.FunctionConfig, "spec.revision",
+		rl.Results = append(rl.Results, krm.ErrorResult(rl.FunctionConfig, "spec.revision",
 			"the environment variable %s is %q: %s; set spec.revision to the commit to tag with (it takes precedence)",
 			revisionEnv, env, fnconfigs.RevisionRule))
 		return revision{}, false

@@ -59,7 +59,7 @@ func (b *build) wire(rl *krm.ResourceList) error {
 		b.leaveToGenerator(rl, w)
 	}
 	if !uses {
-		rl.Results = append(rl.Results, krm.Propose(krm.Warning(rl.FunctionConfig, "spec.wireImages",
+		rl.Results = append(rl.Results, krm.Propose(krm.WarningResult(rl.FunctionConfig, "spec.wireImages",
 			"no container of the ResourceList's workloads uses %s, so no image was wired: check the destinations, or set wireImages: false (as a kustomize generator the function sees no workloads)",
 			b.repositories()), false))
 	}

@@ -132,7 +132,7 @@ func TestRunWritesOnlyResultsOnError(t *testing.T) {
 	var out, stderr bytes.Buffer
 	code := Run(func(rl *ResourceList) error {
 		items := itemsOf(t, rl)
-		rl.Results = append(rl.Results, Error(items[0], "spec.x", "bad value: change spec.x"))
+		rl.Results = append(rl.Results, ErrorResult(items[0], "spec.x", "bad value: change spec.x"))
 		return items[0].PipeE(yaml.SetLabel("half", "written"))
 	}, strings.NewReader(list), &out, &stderr)
 	require.Equal(t, 1, code)

@@ -26,18 +26,18 @@ func Result(severity framework.Severity, item *yaml.RNode, fieldPath, format str
 	return r
 }
 
-// Info reports a change made to item.
-func Info(item *yaml.RNode, format string, args ...any) *framework.Result {
+// InfoResult reports a change made to item.
+func InfoResult(item *yaml.RNode, format string, args ...any) *framework.Result {
 	return Result(framework.Info, item, "", format, args...)
 }
 
-// Warning reports a problem that does not stop the run unless the config is strict.
-func Warning(item *yaml.RNode, fieldPath, format string, args ...any) *framework.Result {
+// WarningResult reports a problem that does not stop the run unless the config is strict.
+func WarningResult(item *yaml.RNode, fieldPath, format string, args ...any) *framework.Result {
 	return Result(framework.Warning, item, fieldPath, format, args...)
 }
 
-// Error reports a problem that fails the run.
-func Error(item *yaml.RNode, fieldPath, format string, args ...any) *framework.Result {
+// ErrorResult reports a problem that fails the run.
+func ErrorResult(item *yaml.RNode, fieldPath, format string, args ...any) *framework.Result {
 	return Result(framework.Error, item, fieldPath, format, args...)
 }
 
@@ -45,7 +45,7 @@ func Error(item *yaml.RNode, fieldPath, format string, args ...any) *framework.R
 func FieldErrors(item *yaml.RNode, errs field.ErrorList) framework.Results {
 	results := make(framework.Results, 0, len(errs))
 	for _, e := range errs {
-		results = append(results, Error(item, e.Field, "%s", e.Error()))
+		results = append(results, ErrorResult(item, e.Field, "%s", e.Error()))
 	}
 	return results
 }
@@ -85,7 +85,7 @@ func asResults(err error, functionConfig *yaml.RNode) framework.Results {
 	if errors.As(err, &results) {
 		return results
 	}
-	return framework.Results{Error(functionConfig, "", "%s", err.Error())}
+	return framework.Results{ErrorResult(functionConfig, "", "%s", err.Error())}
 }
 
 // Ref identifies item in results.

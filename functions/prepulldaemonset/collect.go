@@ -80,7 +80,7 @@ func (c *collection) discover(item *yaml.RNode) error {
 	}
 	if generator := krm.GeneratedBy(item); generator != "" {
 		if !strings.HasPrefix(generator, kind+".") {
-			c.results = append(c.results, krm.Info(item,
+			c.results = append(c.results, krm.InfoResult(item,
 				"images not discovered: %s generated this %s (annotation %s); list an image in spec.images to pre-pull it all the same",
 				generator, item.GetKind(), krm.GeneratedByAnnotation))
 		}
@@ -91,7 +91,7 @@ func (c *collection) discover(item *yaml.RNode) error {
 		fieldPath := w.Field(container.Field() + ".image")
 		ref := stringField(container.Node, "image")
 		if ref == "" {
-			c.results = append(c.results, krm.Warning(item, fieldPath,
+			c.results = append(c.results, krm.WarningResult(item, fieldPath,
 				"container %q has no image, so there is nothing to pre-pull for it", container.Name()))
 			continue
 		}
@@ -101,7 +101,7 @@ func (c *collection) discover(item *yaml.RNode) error {
 			continue
 		}
 		if err != nil {
-			c.results = append(c.results, krm.Error(item, fieldPath,
+			c.results = append(c.results, krm.ErrorResult(item, fieldPath,
 				"container %q: cannot pre-pull image %q: %v; correct the reference, or leave it out with spec.exclude",
 				container.Name(), ref, err))
 			continue
@@ -130,9 +130,9 @@ func (c *collection) checkLatest(f found) {
 	if f.img.tag == "" {
 		what = "has no tag, so it means :latest"
 	}
-	report := krm.Warning
+	report := krm.WarningResult
 	if c.cfg.Spec.Latest == fnconfigs.LatestError {
-		report = krm.Error
+		report = krm.ErrorResult
 	}
 	c.results = append(c.results, report(f.item, f.field,
 		"%s: image %q %s, whose content changes with every push: pin a version or a digest (or set spec.latest: allow in the config)",

@@ -36,7 +36,7 @@ func transform(cfg *fnconfigs.PrepullDaemonSet, rl *krm.ResourceList) error {
 	}
 	generator := kind + "." + cfg.Metadata.Name
 	if len(images) == 0 {
-		rl.Results = append(rl.Results, krm.Warning(rl.FunctionConfig, "",
+		rl.Results = append(rl.Results, krm.WarningResult(rl.FunctionConfig, "",
 			"no image to pre-pull: the discovered images were all left out by spec.include/spec.exclude, or there were none, so no DaemonSet is generated"))
 		return rl.ReplaceGenerated(generator, nil)
 	}
@@ -55,10 +55,10 @@ func transform(cfg *fnconfigs.PrepullDaemonSet, rl *krm.ResourceList) error {
 	if err := rl.ReplaceGenerated(generator, items); err != nil {
 		return err
 	}
-	rl.Results = append(rl.Results, krm.Info(items[0], "generated to pre-pull %s (%d listed, %d discovered): %s",
+	rl.Results = append(rl.Results, krm.InfoResult(items[0], "generated to pre-pull %s (%d listed, %d discovered): %s",
 		plural(len(images), "image"), listed, len(images)-listed, strings.Join(refs(images), ", ")))
 	if cfg.Spec.Refresh != nil {
-		rl.Results = append(rl.Results, krm.Info(items[len(items)-1],
+		rl.Results = append(rl.Results, krm.InfoResult(items[len(items)-1],
 			"generated to restart DaemonSet %s on schedule %q, with the ServiceAccount, Role and RoleBinding %s",
 			cfg.Metadata.Name, cfg.Spec.Refresh.Schedule, items[len(items)-1].GetName()))
 	}

@@ -33,7 +33,7 @@ func (c *collection) pullSecrets() []string {
 				continue
 			}
 			reported[where+"/"+ref.name] = true
-			c.results = append(c.results, krm.Warning(f.item, ref.field,
+			c.results = append(c.results, krm.WarningResult(f.item, ref.field,
 				"imagePullSecret %q is a Secret of %s, but the pre-pull pods run in %s and can only use Secrets of their own namespace: copy the Secret there, or they pull without it",
 				ref.name, namespaceOr(where, "the namespace this workload is applied to (it sets none)"),
 				namespaceOr(namespace, "the namespace the DaemonSet is applied to (metadata.namespace is not set)")))

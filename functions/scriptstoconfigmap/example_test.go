@@ -36,7 +36,7 @@ spec:
 	//       metadata:
 	//         labels: {app: web}
 	//         annotations:
-	//           fn.unbake.dev/configmap-volumes: 'example=ScriptsToConfigMap.example'
+	//           fn.unbake.dev/configmap-volumes: 'example: volume/example'
 	//       spec:
 	//         containers:
 	//         - name: web

@@ -75,13 +75,13 @@ func readFiles(cfg *fnconfigs.ScriptsToConfigMap, rl *krm.ResourceList) ([]file,
 			if root == nil {
 				var err error
 				if root, err = openSourceDir(rl); err != nil {
-					return nil, append(results, krm.Error(rl.FunctionConfig, f.source, "%v", err))
+					return nil, append(results, krm.ErrorResult(rl.FunctionConfig, f.source, "%v", err))
 				}
 				defer root.Close()
 			}
 			content, err := root.ReadFile(filepath.FromSlash(spec.Path))
 			if err != nil {
-				results = append(results, krm.Error(rl.FunctionConfig, f.source,
+				results = append(results, krm.ErrorResult(rl.FunctionConfig, f.source,
 					"cannot read %s: %v; paths are relative to %s, and may not leave it",
 					spec.Path, unwrapPathError(err), root.name))
 				continue
@@ -132,12 +132,12 @@ func unwrapPathError(err error) error {
 func checkContent(f file, config *yaml.RNode) framework.Results {
 	var results framework.Results
 	if f.isScript() && bytes.Contains(f.content, []byte("\r\n")) {
-		results = append(results, krm.Warning(config, f.source,
+		results = append(results, krm.WarningResult(config, f.source,
 			"%s has CRLF line endings: the kernel reads the #! line up to the newline, so the interpreter's name ends in a carriage return and exec fails with 'no such file or directory'; save the file with LF line endings",
 			f.key))
 	}
 	if f.mode&0o111 != 0 && !f.isScript() && utf8.Valid(f.content) {
-		results = append(results, krm.Warning(config, f.field+".mode",
+		results = append(results, krm.WarningResult(config, f.field+".mode",
 			"%s is executable (mode %#o) but has no #! line, so running it fails with 'exec format error': start it with #!/bin/sh (or its interpreter), or set mode: 0644",
 			f.key, f.mode))
 	}
@@ -152,11 +152,11 @@ func checkSize(files []file, config *yaml.RNode) framework.Results {
 	}
 	switch {
 	case total > corev1.MaxSecretSize:
-		return framework.Results{krm.Error(config, "spec.files",
+		return framework.Results{krm.ErrorResult(config, "spec.files",
 			"the files hold %d bytes, over the 1 MiB (%d bytes) the API server accepts in one ConfigMap: split them into several configs, or put large files in a volume or image",
 			total, corev1.MaxSecretSize)}
 	case total > apivalidation.TotalAnnotationSizeLimitB:
-		return framework.Results{krm.Warning(config, "spec.files",
+		return framework.Results{krm.WarningResult(config, "spec.files",
 			"the files hold %d bytes, over 256 KiB: client-side kubectl apply copies the whole ConfigMap into its last-applied-configuration annotation, which may not exceed 256 KiB, and fails; apply with kubectl apply --server-side, or split the files",
 			total)}
 	}

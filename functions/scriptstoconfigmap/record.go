@@ -1,23 +1,38 @@
 package scriptstoconfigmap
 
 import (
-	"sort"
 	"strings"
 
+	"github.com/unbake/unbake/functions/krm"
 	"github.com/unbake/unbake/functions/workload"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// volumesAnnotation records on the pod template which volume each ScriptsToConfigMap
-// config added, as sorted, comma-separated VOLUME=ScriptsToConfigMap.NAME entries: a
-// re-run replaces that volume and every mount of it, and never takes a user's volume of
-// the same name for its own.
+// volumesAnnotation holds, on the pod template, the krm.Record of the volume each
+// ScriptsToConfigMap config added ("volume/NAME"): a re-run replaces that volume and
+// every mount of it, and never takes a user's volume of the same name for its own.
 const volumesAnnotation = "fn.unbake.dev/configmap-volumes"
+
+// volumes reads the record. Entries of the older "VOLUME=ScriptsToConfigMap.NAME" lists
+// read as config "ScriptsToConfigMap.NAME" owning key "VOLUME", and are moved to the
+// config's name.
+func volumes(w workload.Workload) krm.Record {
+	r := krm.ParseRecord(w.Annotation(volumesAnnotation))
+	for config := range r {
+		if name, legacy := strings.CutPrefix(config, kind+"."); legacy {
+			for _, volume := range r.Keys(config) {
+				r.Forget(config, volume)
+				r.Set(name, "volume/"+volume, "")
+			}
+		}
+	}
+	return r
+}
 
 // ownedVolume is the volume generator added to the pod, or "".
 func ownedVolume(w workload.Workload, generator string) string {
-	for _, entry := range strings.Split(w.Annotation(volumesAnnotation), ",") {
-		if volume, owner, ok := strings.Cut(strings.TrimSpace(entry), "="); ok && owner == generator {
+	for _, key := range volumes(w).Keys(configName(generator)) {
+		if volume, ok := strings.CutPrefix(key, "volume/"); ok {
 			return volume
 		}
 	}
@@ -26,18 +41,14 @@ func ownedVolume(w workload.Workload, generator string) string {
 
 // recordVolume records volume as generator's ("" forgets generator's entry).
 func recordVolume(w workload.Workload, generator, volume string, e *edit) error {
-	var entries []string
-	for _, entry := range strings.Split(w.Annotation(volumesAnnotation), ",") {
-		entry = strings.TrimSpace(entry)
-		if _, owner, ok := strings.Cut(entry, "="); ok && owner != generator {
-			entries = append(entries, entry)
-		}
+	r, config := volumes(w), configName(generator)
+	for _, key := range r.Keys(config) {
+		r.Forget(config, key)
 	}
 	if volume != "" {
-		entries = append(entries, volume+"="+generator)
+		r.Set(config, "volume/"+volume, "")
 	}
-	sort.Strings(entries)
-	value := strings.Join(entries, ",")
+	value := r.String()
 	if value == w.Annotation(volumesAnnotation) {
 		return nil
 	}
@@ -47,3 +58,5 @@ func recordVolume(w workload.Workload, generator, volume string, e *edit) error 
 	}
 	return yaml.ClearEmptyAnnotations(w.Template)
 }
+
+func configName(generator string) string { return strings.TrimPrefix(generator, kind+".") }

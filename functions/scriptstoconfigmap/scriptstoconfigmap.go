@@ -81,7 +81,7 @@ func transform(cfg *fnconfigs.ScriptsToConfigMap, rl *krm.ResourceList) error {
 		return nil
 	}
 	if !*cfg.Spec.HashSuffix && len(namespaces) > 0 && hasDestination(files) {
-		rl.Results = append(rl.Results, krm.Propose(krm.Warning(rl.FunctionConfig, "spec.hashSuffix",
+		rl.Results = append(rl.Results, krm.Propose(krm.WarningResult(rl.FunctionConfig, "spec.hashSuffix",
 			"files mounted at a destination (by subPath) never see updates of the ConfigMap: the pods keep the old content until they restart. With hashSuffix: true, changed files get a new ConfigMap name, which changes the pod template and rolls the pods"), true))
 	}
 	items, err := configMapsFor(cm, namespaces)
@@ -108,16 +108,16 @@ func (a *application) infof(field, format string, args ...any) {
 }
 
 func (a *application) warnf(field, format string, args ...any) {
-	a.results = append(a.results, krm.Warning(a.w.Item, field, format, args...))
+	a.results = append(a.results, krm.WarningResult(a.w.Item, field, format, args...))
 }
 
 func (a *application) errorf(field, format string, args ...any) {
-	a.results = append(a.results, krm.Error(a.w.Item, field, format, args...))
+	a.results = append(a.results, krm.ErrorResult(a.w.Item, field, format, args...))
 }
 
 // configErrorf reports a problem with a field of the config.
 func (a *application) configErrorf(field, format string, args ...any) {
-	a.results = append(a.results, krm.Error(a.config, field, format, args...))
+	a.results = append(a.results, krm.ErrorResult(a.config, field, format, args...))
 }
 
 // apply mounts the files in the workload's target containers, points its references to
@@ -165,7 +165,7 @@ func generate(rl *krm.ResourceList, generator string, previous, items []*yaml.RN
 	}
 	for _, item := range items {
 		if old := earlier[item.GetNamespace()+"/"+item.GetName()]; old == nil || !sameContent(old, item) {
-			rl.Results = append(rl.Results, krm.Info(item, "generated from %d file(s)", files))
+			rl.Results = append(rl.Results, krm.InfoResult(item, "generated from %d file(s)", files))
 		}
 	}
 	return nil

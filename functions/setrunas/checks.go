@@ -56,7 +56,7 @@ func (p *pass) warnMissingGroup(uid int64) {
 		if p.effective(scope, runAsGroup) != nil {
 			continue
 		}
-		r := krm.Warning(p.w.Item, p.fieldOf(scope)+".securityContext.runAsGroup",
+		r := krm.WarningResult(p.w.Item, p.fieldOf(scope)+".securityContext.runAsGroup",
 			"runAsUser %d is set without runAsGroup%s: the process's GID then comes from the image's /etc/passwd entry for UID %d, or is 0 (root's group) when the image has none; set spec.runAsGroup in the config",
 			uid, scopeNote(scope), uid)
 		p.results = append(p.results, krm.Propose(r, uid))
@@ -81,7 +81,7 @@ func (p *pass) warnNonRootWithoutUser() {
 	if len(names) > 1 {
 		containers = "containers " + strings.Join(names, ", ")
 	}
-	p.results = append(p.results, krm.Warning(p.w.Item, p.w.Field("spec.securityContext.runAsUser"),
+	p.results = append(p.results, krm.WarningResult(p.w.Item, p.w.Field("spec.securityContext.runAsUser"),
 		"%s must run as non-root but no runAsUser is set: the kubelet refuses to start a container unless its image's USER is a numeric UID above 0 (a user name cannot be checked; no USER means root); set spec.runAsUser in the config",
 		containers))
 }

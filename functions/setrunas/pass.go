@@ -2,7 +2,6 @@ package setrunas
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 
@@ -35,7 +34,7 @@ type scopeChanges struct {
 
 func newPass(cfg *fnconfigs.SetRunAs, w workload.Workload) *pass {
 	p := &pass{cfg: cfg, w: w, list: w.Containers(), containers: map[string]workload.Container{},
-		rec: parseRecord(w.Annotation(recordAnnotation))}
+		rec: record{krm.ParseRecord(w.Annotation(recordAnnotation))}}
 	for _, c := range p.list {
 		p.names = append(p.names, c.Name())
 		p.containers[c.Name()] = c
@@ -44,7 +43,7 @@ func newPass(cfg *fnconfigs.SetRunAs, w workload.Workload) *pass {
 }
 
 func (p *pass) errorf(fieldPath, format string, args ...any) {
-	p.results = append(p.results, krm.Error(p.w.Item, fieldPath, format, args...))
+	p.results = append(p.results, krm.ErrorResult(p.w.Item, fieldPath, format, args...))
 }
 
 func (p *pass) changed(container, what string) {
@@ -88,7 +87,7 @@ func (p *pass) run() error {
 		return err
 	}
 	if len(p.changes) > 0 && !krm.HasErrors(p.results) {
-		p.results = append(p.results, krm.Info(p.w.Item, "securityContext: %s", p.summary()))
+		p.results = append(p.results, krm.InfoResult(p.w.Item, "securityContext: %s", p.summary()))
 	}
 	return nil
 }
@@ -126,7 +125,7 @@ func (p *pass) set(s setting) error {
 		what = fmt.Sprintf("%s: %s", s.field, krm.Inline(s.value.YNode()))
 	}
 	if s.conflicts(value) {
-		mine := p.rec[config][s.key()]
+		_, mine := p.rec.OwnedBy(config, s.key())
 		if !mine && !p.cfg.Spec.Override {
 			p.errorf(p.fieldOf(s.container)+".securityContext."+s.field,
 				"%s is %s%s, and SetRunAs %s sets %s: set spec.override: true in the config to replace it, or change the config to match",
@@ -149,7 +148,7 @@ func (p *pass) set(s setting) error {
 
 // setBy names another config that set key, for messages.
 func (p *pass) setBy(key string) string {
-	if owner := p.rec.owner(key); owner != "" {
+	if owner, _ := p.rec.Owner(key); owner != "" {
 		return fmt.Sprintf(" (set by SetRunAs %s)", owner)
 	}
 	return ""
@@ -200,11 +199,11 @@ func (p *pass) removeLeftovers(wanted []setting) error {
 			keep[recordKey(name, "command")] = true
 		}
 	}
-	for _, key := range slices.Sorted(maps.Keys(p.rec[config])) {
+	for _, key := range p.rec.Keys(config) {
 		if keep[key] {
 			continue
 		}
-		delete(p.rec[config], key)
+		p.rec.Forget(config, key)
 		container, field, inContainer := strings.Cut(key, "/")
 		if !inContainer {
 			container, field = "", key

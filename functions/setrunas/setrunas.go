@@ -22,7 +22,7 @@ func transform(cfg *fnconfigs.SetRunAs, rl *krm.ResourceList) error {
 	if s := cfg.Spec; s.GroupSetup != nil && (s.FSGroup != nil || len(s.SupplementalGroups) > 0) {
 		// runuser gives the process the groups /etc/group lists for the user, instead of
 		// the ones the container runtime set from the pod's securityContext.
-		rl.Results = append(rl.Results, krm.Warning(rl.FunctionConfig, "spec.groupSetup",
+		rl.Results = append(rl.Results, krm.WarningResult(rl.FunctionConfig, "spec.groupSetup",
 			"runuser replaces the process's supplementary groups with the ones the image's /etc/group gives user %q, so fsGroup and supplementalGroups do not reach the wrapped command: add the user to those groups in the image, or rely on runAsGroup",
 			s.GroupSetup.User))
 	}

@@ -44,7 +44,7 @@ func namesItem(sel *fnconfigs.Selector, item *yaml.RNode) bool {
 // leftToGenerator tells that a selector would have picked an item another config
 // generated, and how to pick it all the same.
 func leftToGenerator(item *yaml.RNode, generator, selectorPath string) *framework.Result {
-	return krm.Info(item, "left alone: %s generated it (annotation %s), so the next render would undo any change; to change it all the same, name %q in %s.names",
+	return krm.InfoResult(item, "left alone: %s generated it (annotation %s), so the next render would undo any change; to change it all the same, name %q in %s.names",
 		generator, krm.GeneratedByAnnotation, item.GetName(), selectorPath)
 }
 
@@ -84,7 +84,7 @@ func Each(rl *krm.ResourceList, targets fnconfigs.Targets, selectorPath string, 
 		return err
 	}
 	if !matched && !targets.AllowNoMatch {
-		rl.Results = append(rl.Results, krm.Error(rl.FunctionConfig, selectorPath,
+		rl.Results = append(rl.Results, krm.ErrorResult(rl.FunctionConfig, selectorPath,
 			"%s matches no workload among the %d items: correct the selector (kinds: %v), or set allowNoMatch: true if that is expected",
 			selectorPath, rl.Len(), fnconfigs.WorkloadKinds))
 	}

@@ -21,7 +21,7 @@ func run(args []string) int {
 	// Installed under a function's name (a link to unbake), it is that function; under a
 	// config kind, that kind's legacy kustomize plugin (see install-plugins).
 	self := filepath.Base(args[0])
-	if fn, ok := pipeline.Lookup(self); ok && fn.Name == self {
+	if fn, ok := pipeline.Named(self); ok && fn.Name == self {
 		return krm.Main(fn, args[1:])
 	}
 	if fn, ok := pipeline.ForKind(self); ok {
@@ -46,7 +46,7 @@ func run(args []string) int {
 	case "argocd-discover", "argocd-generate":
 		return argocd.Main(args[1], args[2:], os.Stdout, os.Stderr)
 	}
-	fn, ok := pipeline.Lookup(args[1])
+	fn, ok := pipeline.Named(args[1])
 	if !ok {
 		fmt.Fprintf(os.Stderr, "unbake: no function %q\n\n", args[1])
 		usage(os.Stderr)

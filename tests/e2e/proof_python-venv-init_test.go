@@ -18,7 +18,7 @@ func init() {
 	proofs["python-venv-init"] = func(t *testing.T, objects []*yaml.RNode) {
 		deployment := find(t, objects, "Deployment", "python-venv", "testapp")
 		pod := podSpecOf(t, deployment)
-		if got := scalarAt(t, deployment, "spec", "template", "metadata", "annotations", "fn.unbake.dev/init-chain"); !strings.HasPrefix(got, "testapp@") {
+		if got := scalarAt(t, deployment, "spec", "template", "metadata", "annotations", "fn.unbake.dev/init-chain"); !strings.HasPrefix(got, "testapp: chain@") {
 			t.Errorf("pod template: annotation fn.unbake.dev/init-chain %q, want the record of InitChain testapp", got)
 		}
 		inits, err := pod.Pipe(yaml.Lookup("initContainers"))

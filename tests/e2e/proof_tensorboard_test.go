@@ -31,7 +31,7 @@ func init() {
 			t.Errorf("Deployment ml/tensorboard: containers %v, want the injected nginx sidecar", names)
 		}
 		annotation, err := deployment.Pipe(yaml.Lookup("spec", "template", "metadata", "annotations", "fn.unbake.dev/injected"))
-		if err != nil || annotation == nil || !strings.Contains(yaml.GetValue(annotation), "container/nginx=basic-auth@") {
+		if err != nil || annotation == nil || !strings.Contains(yaml.GetValue(annotation), "basic-auth: container/nginx@") {
 			t.Errorf("Deployment ml/tensorboard: pod template lacks the annotation fn.unbake.dev/injected recording the sidecar: %v", err)
 		}
 		cm := generatedConfigMap(t, objects, "ml", "ScriptsToConfigMap.nginx-conf")

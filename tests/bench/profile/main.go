@@ -24,7 +24,7 @@ func main() {
 	out := flag.String("cpuprofile", "cpu.pprof", "profile file")
 	heap := flag.String("memprofile", "", "allocation profile file (empty: none)")
 	flag.Parse()
-	fn, ok := pipeline.Lookup(*fnName)
+	fn, ok := pipeline.Named(*fnName)
 	if *fnName == pipeline.Run.Name {
 		fn, ok = pipeline.Run, true
 	}
