@@ -14,13 +14,15 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 )
 
-//go:embed help.txt
-var help string
+// The README is the help: --help prints it.
+//
+//go:embed README.md
+var readme string
 
 // Function is add-init-chain.
 var Function = krm.New("add-init-chain", "InitChain",
 	"add ordered init containers on a shared volume (git clone, pip install) and a bounded postStart hook",
-	help, func() *fnconfigs.InitChain { return &fnconfigs.InitChain{} }, transform)
+	readme, func() *fnconfigs.InitChain { return &fnconfigs.InitChain{} }, transform)
 
 func transform(cfg *fnconfigs.InitChain, rl *krm.ResourceList) error {
 	warnMovingRevisions(cfg, rl)

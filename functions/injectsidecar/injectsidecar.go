@@ -12,13 +12,15 @@ import (
 	"github.com/unbake/unbake/functions/workload"
 )
 
-//go:embed help.txt
-var help string
+// The README is the help: --help prints it.
+//
+//go:embed README.md
+var readme string
 
 // Function is inject-sidecar.
 var Function = krm.New("inject-sidecar", "InjectSidecar",
 	"add sidecar containers (plain or native) and their volumes to pod templates",
-	help, func() *fnconfigs.InjectSidecar { return &fnconfigs.InjectSidecar{} }, transform)
+	readme, func() *fnconfigs.InjectSidecar { return &fnconfigs.InjectSidecar{} }, transform)
 
 func transform(cfg *fnconfigs.InjectSidecar, rl *krm.ResourceList) error {
 	var services serviceIndex

@@ -13,15 +13,17 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-//go:embed help.txt
-var help string
+// The README is the help: --help prints it.
+//
+//go:embed README.md
+var readme string
 
 const kind = "PrepullDaemonSet"
 
 // Function is gen-prepull-daemonset.
 var Function = krm.New("gen-prepull-daemonset", kind,
 	"generate a DaemonSet that pre-pulls the pipeline's images on every node",
-	help, func() *fnconfigs.PrepullDaemonSet { return &fnconfigs.PrepullDaemonSet{} }, transform)
+	readme, func() *fnconfigs.PrepullDaemonSet { return &fnconfigs.PrepullDaemonSet{} }, transform)
 
 func transform(cfg *fnconfigs.PrepullDaemonSet, rl *krm.ResourceList) error {
 	c, err := collect(cfg, rl)

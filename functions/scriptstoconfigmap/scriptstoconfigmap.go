@@ -13,15 +13,17 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-//go:embed help.txt
-var help string
+// The README is the help: --help prints it.
+//
+//go:embed README.md
+var readme string
 
 const kind = "ScriptsToConfigMap"
 
 // Function is scripts-to-configmap.
 var Function = krm.New("scripts-to-configmap", kind,
 	"put scripts and config files in a ConfigMap mounted at their destination paths; replace command and args",
-	help, func() *fnconfigs.ScriptsToConfigMap { return &fnconfigs.ScriptsToConfigMap{} }, transform)
+	readme, func() *fnconfigs.ScriptsToConfigMap { return &fnconfigs.ScriptsToConfigMap{} }, transform)
 
 func transform(cfg *fnconfigs.ScriptsToConfigMap, rl *krm.ResourceList) error {
 	files, results := readFiles(cfg, rl)

@@ -10,13 +10,15 @@ import (
 	"github.com/unbake/unbake/functions/workload"
 )
 
-//go:embed help.txt
-var help string
+// The README is the help: --help prints it.
+//
+//go:embed README.md
+var readme string
 
 // Function is set-runas.
 var Function = krm.New("set-runas", "SetRunAs",
 	"set runAsUser, runAsGroup, fsGroup and supplementalGroups, up to Pod Security restricted",
-	help, func() *fnconfigs.SetRunAs { return &fnconfigs.SetRunAs{} }, transform)
+	readme, func() *fnconfigs.SetRunAs { return &fnconfigs.SetRunAs{} }, transform)
 
 func transform(cfg *fnconfigs.SetRunAs, rl *krm.ResourceList) error {
 	if s := cfg.Spec; s.GroupSetup != nil && (s.FSGroup != nil || len(s.SupplementalGroups) > 0) {
