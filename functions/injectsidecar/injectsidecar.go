@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/unbake/unbake/fnconfigs"
+	"github.com/unbake/unbake/functions/catalog"
 	"github.com/unbake/unbake/functions/krm"
 	"github.com/unbake/unbake/functions/workload"
 )
@@ -17,9 +18,14 @@ import (
 //go:embed README.md
 var readme string
 
+// The function's entry in the kpt functions catalog; its description is the summary.
+//
+//go:embed metadata.yaml
+var metadata []byte
+
 // Function is inject-sidecar.
 var Function = krm.New("inject-sidecar", "InjectSidecar",
-	"add sidecar containers (plain or native) and their volumes to pod templates",
+	catalog.Description(metadata),
 	readme, func() *fnconfigs.InjectSidecar { return &fnconfigs.InjectSidecar{} }, transform)
 
 func transform(cfg *fnconfigs.InjectSidecar, rl *krm.ResourceList) error {

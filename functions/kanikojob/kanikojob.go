@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/unbake/unbake/fnconfigs"
+	"github.com/unbake/unbake/functions/catalog"
 	"github.com/unbake/unbake/functions/krm"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -17,11 +18,16 @@ import (
 //go:embed README.md
 var readme string
 
+// The function's entry in the kpt functions catalog; its description is the summary.
+//
+//go:embed metadata.yaml
+var metadata []byte
+
 const kind = "KanikoJob"
 
 // Function is gen-kaniko-job.
 var Function = withQuantityPaths(krm.New("gen-kaniko-job", kind,
-	"generate a batch/v1 Job that builds an image with kaniko and pushes it, tagged with the git revision",
+	catalog.Description(metadata),
 	readme, func() *fnconfigs.KanikoJob { return &fnconfigs.KanikoJob{} }, transform))
 
 func transform(cfg *fnconfigs.KanikoJob, rl *krm.ResourceList) error {

@@ -6,6 +6,7 @@ import (
 	_ "embed"
 
 	"github.com/unbake/unbake/fnconfigs"
+	"github.com/unbake/unbake/functions/catalog"
 	"github.com/unbake/unbake/functions/krm"
 	"github.com/unbake/unbake/functions/workload"
 )
@@ -15,9 +16,14 @@ import (
 //go:embed README.md
 var readme string
 
+// The function's entry in the kpt functions catalog; its description is the summary.
+//
+//go:embed metadata.yaml
+var metadata []byte
+
 // Function is set-runas.
 var Function = krm.New("set-runas", "SetRunAs",
-	"set runAsUser, runAsGroup, fsGroup and supplementalGroups, up to Pod Security restricted",
+	catalog.Description(metadata),
 	readme, func() *fnconfigs.SetRunAs { return &fnconfigs.SetRunAs{} }, transform)
 
 func transform(cfg *fnconfigs.SetRunAs, rl *krm.ResourceList) error {
