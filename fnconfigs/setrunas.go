@@ -57,6 +57,8 @@ type SetRunAsSpec struct {
 	Override bool `json:"override,omitempty"`
 	// GroupSetup wraps the named containers' command so that they start as root, create the
 	// group and user if the image lacks them, and run the original command with runuser.
+	// The containers need an explicit command: the image's ENTRYPOINT is not known without
+	// pulling it.
 	GroupSetup *GroupSetup `json:"groupSetup,omitempty"`
 	// Strict turns warnings into errors.
 	Strict bool `json:"strict,omitempty"`
