@@ -34,8 +34,9 @@ type InitChainSpec struct {
 	// WorkspacePath is where every step sees the volume; default /workspace. Relative
 	// paths of the step helpers are relative to it.
 	WorkspacePath string `json:"workspacePath,omitempty"`
-	// Steps become init containers named <metadata.name>-<step name>, run in this order;
-	// at least one.
+	// Steps become init containers named `<metadata.name>-<step name>`, run in this order;
+	// at least one, each with an image. A step's mount of a volume the pod does not have
+	// is an error.
 	Steps []InitChainStep `json:"steps"`
 	// Position is where the steps go among the pod's existing init containers: append
 	// (default), prepend, {before: NAME} or {after: NAME}.

@@ -18,17 +18,20 @@ type InjectSidecar struct {
 // InjectSidecarSpec says what to inject and where.
 type InjectSidecarSpec struct {
 	Targets `json:",inline"`
-	// Containers are the sidecars, as core/v1 Containers; at least one.
+	// Containers are the sidecars, as core/v1 Containers; at least one. Their names must be
+	// DNS labels.
 	Containers []corev1.Container `json:"containers"`
 	// Volumes are added to the pod spec, e.g. a shared emptyDir or the sidecar's ConfigMap.
 	Volumes []corev1.Volume `json:"volumes,omitempty"`
 	// Native injects into initContainers with restartPolicy: Always (Kubernetes 1.29 and
 	// later): the sidecar starts before the app and does not keep a Job from finishing.
 	Native bool `json:"native,omitempty"`
-	// Position is where the sidecars go among the existing containers: first or last.
+	// Position is where the sidecars go among the existing containers (among the init
+	// containers when native): first or last. Default last.
 	Position string `json:"position,omitempty"`
-	// ExposePort names a sidecar port: Services selecting the pod that target another
-	// container's port are retargeted to it, so the sidecar cannot be bypassed.
+	// ExposePort names a sidecar port. Services in the list whose selector matches the
+	// pod's labels, and whose targetPort names or numbers another container's declared
+	// port, are retargeted to it, so the app cannot be reached around the sidecar.
 	ExposePort string `json:"exposePort,omitempty"`
 	// Strict turns warnings into errors.
 	Strict bool `json:"strict,omitempty"`

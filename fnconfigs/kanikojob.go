@@ -20,44 +20,51 @@ import (
 // for the builds that cannot be replaced by Kubernetes features (compilation).
 type KanikoJob struct {
 	metav1.TypeMeta `json:",inline"`
-	// Metadata names the Job (<name>-<hash>) and sets its namespace.
+	// Metadata names the Job, `<name>-<hash>`, so the name has at most 52 characters (a
+	// Job's name becomes its pods' job-name label, at most 63), and sets its namespace,
+	// where the registry Secret must be too.
 	Metadata Metadata      `json:"metadata"`
 	Spec     KanikoJobSpec `json:"spec"`
 }
 
 // KanikoJobSpec says what to build, where to push it, and how the Job runs.
 type KanikoJobSpec struct {
-	// Context is the build context: git://host/path.git#ref, dir:///workspace/…,
-	// tar:///workspace/….tar.gz, s3://bucket/….tar.gz or gs://bucket/….tar.gz.
+	// Context is the build context: `git://host/path.git#<ref>[#<commit>]`,
+	// dir:///workspace/…, tar:///workspace/….tar.gz, s3://bucket/….tar.gz or
+	// gs://bucket/….tar.gz.
 	Context string `json:"context"`
-	// ContextSubPath is the directory inside the context to build from, relative.
+	// ContextSubPath is the directory inside the context to build from: relative, without
+	// "..".
 	ContextSubPath string `json:"contextSubPath,omitempty"`
-	// Workspace is the PersistentVolumeClaim mounted at /workspace, for dir:// and tar://
-	// contexts.
+	// Workspace is the PersistentVolumeClaim mounted at /workspace; dir:// and tar://
+	// contexts require it.
 	Workspace KanikoWorkspace `json:"workspace,omitempty"`
-	// Dockerfile is the Dockerfile's path relative to the context (and contextSubPath).
+	// Dockerfile is the Dockerfile's path relative to the context (and contextSubPath),
+	// without ".."; default Dockerfile.
 	Dockerfile string `json:"dockerfile,omitempty"`
 	// Destinations are the image references to push, each with an explicit tag other than
-	// latest; at least one.
+	// latest (untagged references, latest and digests are errors); at least one.
 	Destinations []string `json:"destinations"`
 	// Revision is the git commit (7 to 40 hex characters) every destination is also tagged
-	// with, cut to 12; empty: the environment variable ARGOCD_APP_REVISION, when set.
+	// with, lowercase and cut to 12; empty: the environment variable ARGOCD_APP_REVISION,
+	// when set.
 	Revision string `json:"revision,omitempty"`
 	// RegistrySecret names a kubernetes.io/dockerconfigjson Secret in the Job's namespace,
 	// mounted as /kaniko/.docker/config.json.
 	RegistrySecret string `json:"registrySecret,omitempty"`
 	// ServiceAccountName runs the build as this ServiceAccount, whose cloud identity
-	// (workload identity) can read s3:// and gs:// contexts and push to cloud registries.
+	// (workload identity) can read s3:// and gs:// contexts and push to cloud registries;
+	// default the namespace's default ServiceAccount.
 	ServiceAccountName string `json:"serviceAccountName,omitempty"`
-	// BuildArgs are passed as --build-arg KEY=VALUE; they end up in the image history, so
-	// never put secrets here.
+	// BuildArgs are passed as --build-arg KEY=VALUE, sorted by key; they end up in the
+	// image history, so never put secrets here.
 	BuildArgs map[string]string `json:"buildArgs,omitempty"`
 	// Target is the Dockerfile stage to build.
 	Target string `json:"target,omitempty"`
-	// Cache configures kaniko's layer cache in a registry repository.
+	// Cache configures kaniko's layer cache in a registry repository; default off.
 	Cache KanikoCache `json:"cache,omitempty"`
-	// ExecutorImage is the kaniko executor image, pinned to a version; default: a
-	// maintained fork's release.
+	// ExecutorImage is the kaniko executor image, pinned to a version; default
+	// ghcr.io/osscontainertools/kaniko:v1.28.3, a maintained fork's release.
 	ExecutorImage string `json:"executorImage,omitempty"`
 	// ExtraArgs are further executor flags, appended as written; flags that other fields
 	// set are not allowed here.
@@ -71,8 +78,11 @@ type KanikoJobSpec struct {
 	// Resources of the executor container; default requests cpu 500m, memory 1Gi,
 	// ephemeral-storage 5Gi and limits memory 4Gi, ephemeral-storage 20Gi.
 	Resources corev1.ResourceRequirements `json:"resources,omitempty"`
-	// WireImages sets the built reference on the containers of the ResourceList's workloads
-	// that use a destination's repository; default true.
+	// WireImages sets the built reference on the containers (init and app, of every
+	// pod-bearing kind) of the ResourceList's workloads whose image is in a destination's
+	// repository; default true. Items another config generated are left to it, with an
+	// info result: run gen-prepull-daemonset after this function, so that it copies the
+	// built tag.
 	WireImages *bool `json:"wireImages,omitempty"`
 	// ArgoCDHook makes the Job an Argo CD hook: PreSync builds before the sync applies the
 	// workloads that use the image.
@@ -91,10 +101,10 @@ type KanikoWorkspace struct {
 type KanikoCache struct {
 	// Enabled passes --cache=true.
 	Enabled bool `json:"enabled,omitempty"`
-	// Repo is the repository cached layers are pushed to; default: kaniko's
-	// <destination>/cache.
+	// Repo is the repository cached layers are pushed to (--cache-repo); default kaniko's
+	// `<destination>/cache`.
 	Repo string `json:"repo,omitempty"`
-	// TTL is how long cached layers are used, as a Go duration (e.g. 168h).
+	// TTL is how long cached layers are used (--cache-ttl), as a Go duration (e.g. 168h).
 	TTL string `json:"ttl,omitempty"`
 }
 

@@ -9,7 +9,8 @@ type Kind struct {
 }
 
 // Kinds lists every config kind. `go generate ./fnconfigs` writes schemas/<name
-// lowercased>.json for each: a new kind is one more line here.
+// lowercased>.json for each, and its field reference into the README that holds its
+// markers: a new kind is one more line here, and those two marker lines in its README.
 var Kinds = []Kind{
 	{Name: "InjectSidecar", New: func() Config { return &InjectSidecar{} }},
 	{Name: "ScriptsToConfigMap", New: func() Config { return &ScriptsToConfigMap{} }},

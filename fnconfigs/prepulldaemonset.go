@@ -19,8 +19,11 @@ import (
 // so pods start without waiting for a pull. Its metadata names the DaemonSet.
 type PrepullDaemonSet struct {
 	metav1.TypeMeta `json:",inline"`
-	Metadata        Metadata             `json:"metadata"`
-	Spec            PrepullDaemonSetSpec `json:"spec"`
+	// Metadata names the DaemonSet, and its namespace is that of everything generated
+	// (required with refresh). The name is also a label value, so at most 63 characters;
+	// 44 with refresh, whose CronJob is named `<name>-refresh` and may have 52.
+	Metadata Metadata             `json:"metadata"`
+	Spec     PrepullDaemonSetSpec `json:"spec"`
 }
 
 // PrepullDaemonSetSpec says which images to pre-pull and how the DaemonSet's pods run.
@@ -28,16 +31,19 @@ type PrepullDaemonSetSpec struct {
 	// Images are pre-pulled as written, in this order, before the discovered ones.
 	Images []string `json:"images,omitempty"`
 	// Discover adds every image of every container and init container of every pod
-	// template in the ResourceList.
+	// template in the ResourceList, except those of the workloads another config
+	// generated (fn.unbake.dev/generated-by, e.g. the kaniko Job). Run this function after
+	// every step that adds or changes images: placed before one, it finds that step's
+	// images only on the next render (`unbake run` refuses such a Pipeline).
 	Discover bool `json:"discover,omitempty"`
-	// Include keeps only the discovered images matching one of these globs ('*' matches
-	// any characters, '/' included; '?' one character), tried on the reference as
-	// written and fully qualified (docker.io/library/nginx:latest).
+	// Include keeps only the discovered images matching one of these globs (`*` matches
+	// any characters, `/` included; `?` one character), tried on the reference as written
+	// and fully qualified (docker.io/library/nginx:latest). Default: all.
 	Include []string `json:"include,omitempty"`
 	// Exclude drops the discovered images matching one of these globs, as include does.
 	Exclude []string `json:"exclude,omitempty"`
-	// Latest is what an untagged or ':latest' reference without a digest gets: warn,
-	// error or allow.
+	// Latest is what an untagged or `:latest` reference without a digest gets: warn
+	// (default), error or allow. Pin versions or digests (seeds/003).
 	Latest string `json:"latest,omitempty"`
 	// SleepImage provides the sleep every pre-pull container runs, so images without a
 	// shell or sleep (distroless, scratch) work too: an init container runs its
@@ -47,7 +53,8 @@ type PrepullDaemonSetSpec struct {
 	// NodeSelector picks the nodes that get the images; default kubernetes.io/os: linux,
 	// and {} for every node.
 	NodeSelector map[string]string `json:"nodeSelector,omitempty"`
-	// Tolerations let the pods onto tainted nodes (core/v1 Tolerations).
+	// Tolerations let the pods onto tainted nodes such as GPU nodes or the control plane
+	// (core/v1 Tolerations).
 	Tolerations []corev1.Toleration `json:"tolerations,omitempty"`
 	// Affinity narrows the nodes further (core/v1 Affinity).
 	Affinity *corev1.Affinity `json:"affinity,omitempty"`
@@ -58,6 +65,7 @@ type PrepullDaemonSetSpec struct {
 	ImagePullSecrets []corev1.LocalObjectReference `json:"imagePullSecrets,omitempty"`
 	// Resources of every container of the pods; default requests cpu 1m, memory 10Mi and
 	// limits cpu 10m, memory 20Mi (kubernetes-image-puller's memory): they only sleep.
+	// Requests must not exceed limits.
 	Resources corev1.ResourceRequirements `json:"resources,omitempty"`
 	// Refresh restarts the DaemonSet on a schedule, so mutable tags are pulled again.
 	Refresh *PrepullRefresh `json:"refresh,omitempty"`
@@ -68,10 +76,12 @@ type PrepullDaemonSetSpec struct {
 // PrepullRefresh is a CronJob, with a ServiceAccount allowed to patch only this
 // DaemonSet, that runs `kubectl rollout restart` on it.
 type PrepullRefresh struct {
-	// Schedule in cron format, e.g. "0 3 * * 0" or "@weekly".
+	// Schedule of the CronJob, in cron format: five fields (`0 3 * * 0`) or a macro such
+	// as @weekly.
 	Schedule string `json:"schedule"`
-	// Image with kubectl; default registry.k8s.io/kubectl:v1.33.6 (keep it within one
-	// minor version of the cluster).
+	// Image with kubectl; default registry.k8s.io/kubectl:v1.33.6, listed under "Container
+	// Images" of v1.33.6 in Kubernetes' CHANGELOG/CHANGELOG-1.33.md. Keep it within one
+	// minor version of the cluster.
 	Image string `json:"image,omitempty"`
 }
 

@@ -54,6 +54,46 @@ func TestSchemasUpToDate(t *testing.T) {
 	}
 }
 
+// TestReadmeFieldsUpToDate regenerates the field reference in each kind's README in
+// memory and compares the READMEs with the committed files.
+func TestReadmeFieldsUpToDate(t *testing.T) {
+	readmes, err := schema.FnConfigReadmes(".")
+	if err != nil {
+		t.Fatalf("%v: fix it, then %s", err, regenerate)
+	}
+	if len(readmes) != len(fnconfigs.Kinds) {
+		t.Errorf("%d READMEs hold field references for %d kinds", len(readmes), len(fnconfigs.Kinds))
+	}
+	for path, want := range readmes {
+		got, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("the field reference in %s is out of date with the doc comments: %s\n%s",
+				path, regenerate, firstDiff(got, want))
+		}
+	}
+}
+
+// TestDocsNameDefaults requires the doc comments that quote a default image to quote the
+// one the code uses.
+func TestDocsNameDefaults(t *testing.T) {
+	docs, err := schema.Docs(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key, value := range map[string]string{
+		"KanikoJobSpec.ExecutorImage":     fnconfigs.DefaultKanikoExecutor,
+		"PrepullDaemonSetSpec.SleepImage": fnconfigs.DefaultSleepImage,
+		"PrepullRefresh.Image":            fnconfigs.DefaultKubectlImage,
+	} {
+		if !strings.Contains(strings.ToLower(docs[key]), "default "+value) {
+			t.Errorf("the doc comment of %s does not say \"default %s\": %q", key, value, docs[key])
+		}
+	}
+}
+
 // firstDiff shows the first line where the committed file differs from the generated one.
 func firstDiff(got, want []byte) string {
 	g, w := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
@@ -177,7 +217,7 @@ func TestInjectSidecarSchema(t *testing.T) {
 		{"spec.containers.type", containers["type"], "array"},
 		{"spec.containers.items.required", containers.at(t, "items").strings("required"), []string{"name"}},
 		{"spec.containers.description", containers["description"],
-			"Containers are the sidecars, as core/v1 Containers; at least one."},
+			"Containers are the sidecars, as core/v1 Containers; at least one. Their names must be DNS labels."},
 		// Lines of a doc comment join into one.
 		{"spec.native.description", spec.at(t, "properties", "native")["description"],
 			"Native injects into initContainers with restartPolicy: Always (Kubernetes 1.29 and later): " +

@@ -26,8 +26,9 @@ type ScriptsToConfigMapSpec struct {
 	// ConfigMapName is the generated ConfigMap's name before the hash suffix, and the name
 	// of the pod volume that mounts it, so it must be a DNS label; default metadata.name.
 	ConfigMapName string `json:"configMapName,omitempty"`
-	// HashSuffix appends the content hash to the name, exactly as kustomize's
-	// configMapGenerator does: changed files make a new name, so the pods roll. Default true.
+	// HashSuffix appends the content hash to the name, `<configMapName>-<hash>`, exactly as
+	// kustomize's configMapGenerator does for the same files: changed files make a new
+	// name, so the pods roll. Default true.
 	HashSuffix *bool `json:"hashSuffix,omitempty"`
 	// Immutable marks the ConfigMap immutable; it needs hashSuffix, since a fixed name could
 	// never get new content.
@@ -35,7 +36,8 @@ type ScriptsToConfigMapSpec struct {
 	// Files are the ConfigMap's entries; at least one.
 	Files []ScriptsToConfigMapFile `json:"files"`
 	// MountPath is the directory where files without a destination appear (a read-only
-	// directory mount that hides what the image has there); omitted, they are not mounted.
+	// directory mount that hides what the image has there). Omitted, such files are only in
+	// the ConfigMap, for env, envFrom or volumes of your own.
 	MountPath string `json:"mountPath,omitempty"`
 	// Target picks the workloads and containers that get the files, the command and args.
 	Target ScriptsToConfigMapTarget `json:"target,omitempty"`
@@ -49,7 +51,8 @@ type ScriptsToConfigMapSpec struct {
 
 // ScriptsToConfigMapFile is one file: its content comes inline or from a file.
 type ScriptsToConfigMapFile struct {
-	// Key is the file's name in the ConfigMap ([-._a-zA-Z0-9]+); default the base name of path.
+	// Key is the file's name in the ConfigMap (`[-._a-zA-Z0-9]+`); default the base name of
+	// path.
 	Key string `json:"key,omitempty"`
 	// Content is the file's text, inline; set content or path.
 	Content *string `json:"content,omitempty"`
@@ -57,7 +60,7 @@ type ScriptsToConfigMapFile struct {
 	// directory under kustomize, the package directory under kpt. It must stay inside it.
 	Path string `json:"path,omitempty"`
 	// Mode is the file's permission bits, 0 to 0777; a leading 0 makes it octal (0755 is
-	// 493), as kubectl reads defaultMode. Default 0755 when the content starts with '#!',
+	// 493), as kubectl reads defaultMode. Default 0755 when the content starts with `#!`,
 	// else 0644.
 	Mode *int32 `json:"mode,omitempty"`
 	// Destination is the absolute path the file is mounted at, alone (a subPath mount): the

@@ -14,9 +14,11 @@ var WorkloadKinds = []string{"Pod", "Deployment", "StatefulSet", "DaemonSet", "R
 // Selector picks the workloads a function changes. Every set criterion must match; an
 // omitted selector picks every pod-bearing workload.
 type Selector struct {
-	// Kinds of workload: Pod Deployment StatefulSet DaemonSet ReplicaSet ReplicationController Job CronJob.
+	// Kinds of workload, of the core, apps and batch API groups: a kind of the same name in
+	// another group is never picked.
 	Kinds []string `json:"kinds,omitempty"`
-	// Names of workloads; '*' and '?' globs are allowed.
+	// Names of workloads; `*` and `?` globs are allowed. An item another config generated
+	// (annotated fn.unbake.dev/generated-by) is picked only where its exact name is here.
 	Names []string `json:"names,omitempty"`
 	// Namespaces of workloads ("" matches resources without a namespace).
 	Namespaces []string `json:"namespaces,omitempty"`

@@ -25,11 +25,12 @@ type SetRunAsSpec struct {
 	// them. fsGroup, fsGroupChangePolicy, supplementalGroups and supplementalGroupsPolicy
 	// exist only at pod level and always go there.
 	Containers []string `json:"containers,omitempty"`
-	// RunAsUser is the numeric UID the processes run as (a user name cannot be used: the
-	// kubelet does not read the image's /etc/passwd).
+	// RunAsUser is the numeric UID the processes run as, 0 to 2147483647 (a user name
+	// cannot be used: the kubelet does not read the image's /etc/passwd).
 	RunAsUser *int64 `json:"runAsUser,omitempty"`
 	// RunAsGroup is the numeric primary GID. Without it the GID is the one the image's
-	// /etc/passwd gives the UID, or 0 (root's group) when the UID has no entry there.
+	// /etc/passwd gives the UID, or 0 (root's group) when the UID has no entry there, so a
+	// warning proposes one when runAsUser is set without it.
 	RunAsGroup *int64 `json:"runAsGroup,omitempty"`
 	// RunAsNonRoot makes the kubelet refuse to start a container that would run as UID 0;
 	// default true when runAsUser is above 0.
@@ -49,13 +50,15 @@ type SetRunAsSpec struct {
 	// the pod, allowPrivilegeEscalation: false and capabilities.drop: [ALL], and at pod
 	// level seccompProfile RuntimeDefault and runAsNonRoot: true. baseline and restricted
 	// check the result with the Pod Security Standards library: remaining violations are
-	// errors.
+	// errors. Default none.
 	Profile string `json:"profile,omitempty"`
 	// Override replaces an existing different value, and removes a container's own value
 	// that would override a pod-level one, instead of reporting an error.
 	Override bool `json:"override,omitempty"`
 	// GroupSetup wraps the named containers' command so that they start as root, create the
 	// group and user if the image lacks them, and run the original command with runuser.
+	// The containers need an explicit command: the image's ENTRYPOINT is not known without
+	// pulling it.
 	GroupSetup *GroupSetup `json:"groupSetup,omitempty"`
 	// Strict turns warnings into errors.
 	Strict bool `json:"strict,omitempty"`

@@ -10,13 +10,15 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-//go:embed run.txt
-var runHelp string
+// The README is the help: unbake run --help prints it.
+//
+//go:embed README.md
+var readme string
 
 // Run is `unbake run`: the steps of a Pipeline config, in order, on one ResourceList.
 var Run = krm.New("run", fnconfigs.PipelineKind,
 	"run function configs of any unbake kind in order, in one process",
-	runHelp, func() *fnconfigs.Pipeline { return &fnconfigs.Pipeline{} }, runSteps)
+	readme, func() *fnconfigs.Pipeline { return &fnconfigs.Pipeline{} }, runSteps)
 
 // runSteps hands the list to each step's function in turn, with the step as the
 // functionConfig, as kpt and kustomize do between processes. Decoding the Pipeline

@@ -9,18 +9,26 @@ import (
 	"strings"
 
 	"github.com/unbake/unbake/fnconfigs"
+	"github.com/unbake/unbake/functions/catalog"
 	"github.com/unbake/unbake/functions/krm"
 	"github.com/unbake/unbake/functions/workload"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 )
 
-//go:embed help.txt
-var help string
+// The README is the help: --help prints it.
+//
+//go:embed README.md
+var readme string
+
+// The function's entry in the kpt functions catalog; its description is the summary.
+//
+//go:embed metadata.yaml
+var metadata []byte
 
 // Function is add-init-chain.
 var Function = krm.New("add-init-chain", "InitChain",
-	"add ordered init containers on a shared volume (git clone, pip install) and a bounded postStart hook",
-	help, func() *fnconfigs.InitChain { return &fnconfigs.InitChain{} }, transform)
+	catalog.Description(metadata),
+	readme, func() *fnconfigs.InitChain { return &fnconfigs.InitChain{} }, transform)
 
 func transform(cfg *fnconfigs.InitChain, rl *krm.ResourceList) error {
 	warnMovingRevisions(cfg, rl)

@@ -8,17 +8,25 @@ import (
 	"strings"
 
 	"github.com/unbake/unbake/fnconfigs"
+	"github.com/unbake/unbake/functions/catalog"
 	"github.com/unbake/unbake/functions/krm"
 	"github.com/unbake/unbake/functions/workload"
 )
 
-//go:embed help.txt
-var help string
+// The README is the help: --help prints it.
+//
+//go:embed README.md
+var readme string
+
+// The function's entry in the kpt functions catalog; its description is the summary.
+//
+//go:embed metadata.yaml
+var metadata []byte
 
 // Function is inject-sidecar.
 var Function = krm.New("inject-sidecar", "InjectSidecar",
-	"add sidecar containers (plain or native) and their volumes to pod templates",
-	help, func() *fnconfigs.InjectSidecar { return &fnconfigs.InjectSidecar{} }, transform)
+	catalog.Description(metadata),
+	readme, func() *fnconfigs.InjectSidecar { return &fnconfigs.InjectSidecar{} }, transform)
 
 func transform(cfg *fnconfigs.InjectSidecar, rl *krm.ResourceList) error {
 	var services serviceIndex

@@ -8,19 +8,27 @@ import (
 	"strings"
 
 	"github.com/unbake/unbake/fnconfigs"
+	"github.com/unbake/unbake/functions/catalog"
 	"github.com/unbake/unbake/functions/krm"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-//go:embed help.txt
-var help string
+// The README is the help: --help prints it.
+//
+//go:embed README.md
+var readme string
+
+// The function's entry in the kpt functions catalog; its description is the summary.
+//
+//go:embed metadata.yaml
+var metadata []byte
 
 const kind = "KanikoJob"
 
 // Function is gen-kaniko-job.
 var Function = withQuantityPaths(krm.New("gen-kaniko-job", kind,
-	"generate a batch/v1 Job that builds an image with kaniko and pushes it, tagged with the git revision",
-	help, func() *fnconfigs.KanikoJob { return &fnconfigs.KanikoJob{} }, transform))
+	catalog.Description(metadata),
+	readme, func() *fnconfigs.KanikoJob { return &fnconfigs.KanikoJob{} }, transform))
 
 func transform(cfg *fnconfigs.KanikoJob, rl *krm.ResourceList) error {
 	rev, ok := resolveRevision(cfg, rl)

@@ -9,19 +9,27 @@ import (
 	"strings"
 
 	"github.com/unbake/unbake/fnconfigs"
+	"github.com/unbake/unbake/functions/catalog"
 	"github.com/unbake/unbake/functions/krm"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-//go:embed help.txt
-var help string
+// The README is the help: --help prints it.
+//
+//go:embed README.md
+var readme string
+
+// The function's entry in the kpt functions catalog; its description is the summary.
+//
+//go:embed metadata.yaml
+var metadata []byte
 
 const kind = "PrepullDaemonSet"
 
 // Function is gen-prepull-daemonset.
 var Function = krm.New("gen-prepull-daemonset", kind,
-	"generate a DaemonSet that pre-pulls the pipeline's images on every node",
-	help, func() *fnconfigs.PrepullDaemonSet { return &fnconfigs.PrepullDaemonSet{} }, transform)
+	catalog.Description(metadata),
+	readme, func() *fnconfigs.PrepullDaemonSet { return &fnconfigs.PrepullDaemonSet{} }, transform)
 
 func transform(cfg *fnconfigs.PrepullDaemonSet, rl *krm.ResourceList) error {
 	c, err := collect(cfg, rl)

@@ -7,21 +7,29 @@ import (
 	_ "embed"
 
 	"github.com/unbake/unbake/fnconfigs"
+	"github.com/unbake/unbake/functions/catalog"
 	"github.com/unbake/unbake/functions/krm"
 	"github.com/unbake/unbake/functions/workload"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-//go:embed help.txt
-var help string
+// The README is the help: --help prints it.
+//
+//go:embed README.md
+var readme string
+
+// The function's entry in the kpt functions catalog; its description is the summary.
+//
+//go:embed metadata.yaml
+var metadata []byte
 
 const kind = "ScriptsToConfigMap"
 
 // Function is scripts-to-configmap.
 var Function = krm.New("scripts-to-configmap", kind,
-	"put scripts and config files in a ConfigMap mounted at their destination paths; replace command and args",
-	help, func() *fnconfigs.ScriptsToConfigMap { return &fnconfigs.ScriptsToConfigMap{} }, transform)
+	catalog.Description(metadata),
+	readme, func() *fnconfigs.ScriptsToConfigMap { return &fnconfigs.ScriptsToConfigMap{} }, transform)
 
 func transform(cfg *fnconfigs.ScriptsToConfigMap, rl *krm.ResourceList) error {
 	files, results := readFiles(cfg, rl)

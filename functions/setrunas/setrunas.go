@@ -6,17 +6,25 @@ import (
 	_ "embed"
 
 	"github.com/unbake/unbake/fnconfigs"
+	"github.com/unbake/unbake/functions/catalog"
 	"github.com/unbake/unbake/functions/krm"
 	"github.com/unbake/unbake/functions/workload"
 )
 
-//go:embed help.txt
-var help string
+// The README is the help: --help prints it.
+//
+//go:embed README.md
+var readme string
+
+// The function's entry in the kpt functions catalog; its description is the summary.
+//
+//go:embed metadata.yaml
+var metadata []byte
 
 // Function is set-runas.
 var Function = krm.New("set-runas", "SetRunAs",
-	"set runAsUser, runAsGroup, fsGroup and supplementalGroups, up to Pod Security restricted",
-	help, func() *fnconfigs.SetRunAs { return &fnconfigs.SetRunAs{} }, transform)
+	catalog.Description(metadata),
+	readme, func() *fnconfigs.SetRunAs { return &fnconfigs.SetRunAs{} }, transform)
 
 func transform(cfg *fnconfigs.SetRunAs, rl *krm.ResourceList) error {
 	if s := cfg.Spec; s.GroupSetup != nil && (s.FSGroup != nil || len(s.SupplementalGroups) > 0) {

@@ -39,6 +39,12 @@ type Schema struct {
 	Properties           map[string]*Schema `json:"properties,omitempty"`
 	AdditionalProperties any                `json:"additionalProperties,omitempty"` // *Schema, or false on structs
 	Items                *Schema            `json:"items,omitempty"`
+
+	// order is the order of Properties in the Go struct, for the field reference.
+	order []string
+	// goType names a type of another package, e.g. core/v1 Container, for the field
+	// reference; the JSON does not say it.
+	goType string
 }
 
 // Kind is one config kind to generate a schema for.
@@ -72,6 +78,25 @@ func FileName(kind string) string { return strings.ToLower(kind) + ".json" }
 // Generate returns the schema file of every kind, keyed by FileName: 2-space indented
 // JSON with sorted properties and a trailing newline, the same bytes for the same input.
 func Generate(opts Options, kinds ...Kind) (map[string][]byte, error) {
+	schemas, err := Build(opts, kinds...)
+	if err != nil {
+		return nil, err
+	}
+	files := map[string][]byte{}
+	for _, k := range kinds {
+		name := FileName(k.Name)
+		if _, dup := files[name]; dup {
+			return nil, fmt.Errorf("kind %s: two kinds share the file %s", k.Name, name)
+		}
+		if files[name], err = Marshal(schemas[k.Name]); err != nil {
+			return nil, fmt.Errorf("kind %s: %w", k.Name, err)
+		}
+	}
+	return files, nil
+}
+
+// Build returns the schema of every kind, keyed by kind name.
+func Build(opts Options, kinds ...Kind) (map[string]*Schema, error) {
 	g := &generator{opts: opts, own: map[string]bool{}, usedEnums: map[string]bool{}}
 	for _, k := range kinds {
 		if k.Type == nil {
@@ -79,19 +104,13 @@ func Generate(opts Options, kinds ...Kind) (map[string][]byte, error) {
 		}
 		g.own[deref(k.Type).PkgPath()] = true
 	}
-	files := map[string][]byte{}
+	schemas := map[string]*Schema{}
 	for _, k := range kinds {
 		s, err := g.kind(k)
 		if err != nil {
 			return nil, fmt.Errorf("kind %s: %w", k.Name, err)
 		}
-		name := FileName(k.Name)
-		if _, dup := files[name]; dup {
-			return nil, fmt.Errorf("kind %s: two kinds share the file %s", k.Name, name)
-		}
-		if files[name], err = Marshal(s); err != nil {
-			return nil, fmt.Errorf("kind %s: %w", k.Name, err)
-		}
+		schemas[k.Name] = s
 	}
 	var unused []string
 	for key := range opts.Enums {
@@ -103,7 +122,7 @@ func Generate(opts Options, kinds ...Kind) (map[string][]byte, error) {
 		slices.Sort(unused)
 		return nil, fmt.Errorf("enums name no string field of the kinds: %s", strings.Join(unused, ", "))
 	}
-	return files, nil
+	return schemas, nil
 }
 
 // Marshal encodes s as 2-space indented JSON with a trailing newline, leaving <, > and &
@@ -140,6 +159,10 @@ func (g *generator) kind(k Kind) (*Schema, error) {
 		return nil, fmt.Errorf("type %s has no doc comment: write one, or check that the docs come from its package's folder", t)
 	}
 	s.Title = k.Name
+	// The reference lists apiVersion first, as every manifest does; TypeMeta declares kind first.
+	s.order = append([]string{"apiVersion", "kind"}, slices.DeleteFunc(s.order, func(name string) bool {
+		return name == "apiVersion" || name == "kind"
+	})...)
 	pinned := []struct{ name, value string }{{"apiVersion", g.opts.APIVersion}, {"kind", k.Name}}
 	required := []string{}
 	for _, p := range pinned {
@@ -181,7 +204,7 @@ var (
 const quantityPattern = `^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$`
 
 func intOrString() *Schema {
-	return &Schema{IntOrString: true, AnyOf: []*Schema{{Type: "integer"}, {Type: "string"}}}
+	return &Schema{IntOrString: true, AnyOf: []*Schema{{Type: "integer"}, {Type: "string"}}, goType: "int-or-string"}
 }
 
 // special are the types whose JSON is not what reflection sees.
@@ -191,7 +214,7 @@ var special = map[reflect.Type]func() *Schema{
 	// that controller-gen gives it.
 	quantityType: func() *Schema {
 		return &Schema{Pattern: quantityPattern, IntOrString: true,
-			AnyOf: []*Schema{{Type: "number"}, {Type: "string"}}}
+			AnyOf: []*Schema{{Type: "number"}, {Type: "string"}}, goType: "quantity"}
 	},
 	intOrStringType: intOrString,
 	timeType:        func() *Schema { return &Schema{Type: "string", Format: "date-time"} },
@@ -269,6 +292,8 @@ func (g *generator) object(t reflect.Type, path string) (*Schema, error) {
 	}
 	if g.own[t.PkgPath()] {
 		s.Description = g.opts.Docs[t.Name()]
+	} else {
+		s.goType = apiTypeName(t)
 	}
 	return s, nil
 }
@@ -366,6 +391,7 @@ func (g *generator) fields(t reflect.Type, s *Schema, path string) error {
 			}
 		}
 		s.Properties[name] = fs
+		s.order = append(s.order, name)
 		if required(f, opts, own) {
 			s.Required = append(s.Required, name)
 		}
@@ -406,4 +432,14 @@ func customJSON(t reflect.Type) bool {
 		}
 	}
 	return false
+}
+
+// apiTypeName names a struct of another package as Kubernetes' docs do: core/v1 Container
+// for k8s.io/api/core/v1.Container.
+func apiTypeName(t reflect.Type) string {
+	parts := strings.Split(t.PkgPath(), "/")
+	if len(parts) > 2 {
+		parts = parts[len(parts)-2:]
+	}
+	return strings.Join(parts, "/") + " " + t.Name()
 }

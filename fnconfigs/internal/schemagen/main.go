@@ -1,5 +1,7 @@
 // Command schemagen writes the OpenAPI v3 schema of every fnconfigs kind to
-// DIR/<kind lowercased>.json. Run it from the fnconfigs folder: go generate ./fnconfigs.
+// DIR/<kind lowercased>.json, and each kind's field reference into the README that
+// documents it (schema.ReadmeGlobs). Run it from the fnconfigs folder: go generate
+// ./fnconfigs.
 package main
 
 import (
@@ -54,5 +56,27 @@ func run(src, out string) error {
 		}
 	}
 	fmt.Printf("schemagen: wrote %s to %s\n", strings.Join(names, ", "), out)
+	return writeReadmes(src)
+}
+
+// writeReadmes rewrites the READMEs whose field references changed.
+func writeReadmes(src string) error {
+	readmes, err := schema.FnConfigReadmes(src)
+	if err != nil {
+		return err
+	}
+	for path, text := range readmes {
+		old, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if string(old) == string(text) {
+			continue
+		}
+		if err := os.WriteFile(path, text, 0o644); err != nil {
+			return err
+		}
+		fmt.Printf("schemagen: wrote the field reference in %s\n", path)
+	}
 	return nil
 }
