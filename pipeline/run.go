@@ -1,7 +1,7 @@
 package pipeline
 
 import (
-	_ "embed"
+	"embed"
 	"fmt"
 	"strings"
 
@@ -10,15 +10,15 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// The README is the help: unbake run --help prints it.
+// The README is the help (unbake run --help prints it); the catalog entry of the unbake
+// image gives the summary.
 //
-//go:embed README.md
-var readme string
+//go:embed README.md metadata.yaml
+var docs embed.FS
 
 // Run is `unbake run`: the steps of a Pipeline config, in order, on one ResourceList.
-var Run = krm.New("run", fnconfigs.PipelineKind,
-	"run function configs of any unbake kind in order, in one process",
-	readme, func() *fnconfigs.Pipeline { return &fnconfigs.Pipeline{} }, runSteps)
+var Run = krm.New("run", fnconfigs.PipelineKind, docs,
+	func() *fnconfigs.Pipeline { return &fnconfigs.Pipeline{} }, runSteps)
 
 // runSteps hands the list to each step's function in turn, with the step as the
 // functionConfig, as kpt and kustomize do between processes. Decoding the Pipeline

@@ -4,31 +4,24 @@
 package initchain
 
 import (
-	_ "embed"
+	"embed"
 	"fmt"
 	"strings"
 
 	"github.com/unbake/unbake/fnconfigs"
-	"github.com/unbake/unbake/functions/catalog"
 	"github.com/unbake/unbake/functions/krm"
 	"github.com/unbake/unbake/functions/workload"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 )
 
-// The README is the help: --help prints it.
+// The README is the help (--help prints it); the kpt catalog entry gives the summary.
 //
-//go:embed README.md
-var readme string
-
-// The function's entry in the kpt functions catalog; its description is the summary.
-//
-//go:embed metadata.yaml
-var metadata []byte
+//go:embed README.md metadata.yaml
+var docs embed.FS
 
 // Function is add-init-chain.
-var Function = krm.New("add-init-chain", "InitChain",
-	catalog.Description(metadata),
-	readme, func() *fnconfigs.InitChain { return &fnconfigs.InitChain{} }, transform)
+var Function = krm.New("add-init-chain", "InitChain", docs,
+	func() *fnconfigs.InitChain { return &fnconfigs.InitChain{} }, transform)
 
 func transform(cfg *fnconfigs.InitChain, rl *krm.ResourceList) error {
 	warnMovingRevisions(cfg, rl)

@@ -3,30 +3,23 @@
 package injectsidecar
 
 import (
-	_ "embed"
+	"embed"
 	"strconv"
 	"strings"
 
 	"github.com/unbake/unbake/fnconfigs"
-	"github.com/unbake/unbake/functions/catalog"
 	"github.com/unbake/unbake/functions/krm"
 	"github.com/unbake/unbake/functions/workload"
 )
 
-// The README is the help: --help prints it.
+// The README is the help (--help prints it); the kpt catalog entry gives the summary.
 //
-//go:embed README.md
-var readme string
-
-// The function's entry in the kpt functions catalog; its description is the summary.
-//
-//go:embed metadata.yaml
-var metadata []byte
+//go:embed README.md metadata.yaml
+var docs embed.FS
 
 // Function is inject-sidecar.
-var Function = krm.New("inject-sidecar", "InjectSidecar",
-	catalog.Description(metadata),
-	readme, func() *fnconfigs.InjectSidecar { return &fnconfigs.InjectSidecar{} }, transform)
+var Function = krm.New("inject-sidecar", "InjectSidecar", docs,
+	func() *fnconfigs.InjectSidecar { return &fnconfigs.InjectSidecar{} }, transform)
 
 func transform(cfg *fnconfigs.InjectSidecar, rl *krm.ResourceList) error {
 	var services serviceIndex

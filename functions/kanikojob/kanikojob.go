@@ -4,31 +4,24 @@
 package kanikojob
 
 import (
-	_ "embed"
+	"embed"
 	"strings"
 
 	"github.com/unbake/unbake/fnconfigs"
-	"github.com/unbake/unbake/functions/catalog"
 	"github.com/unbake/unbake/functions/krm"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// The README is the help: --help prints it.
+// The README is the help (--help prints it); the kpt catalog entry gives the summary.
 //
-//go:embed README.md
-var readme string
-
-// The function's entry in the kpt functions catalog; its description is the summary.
-//
-//go:embed metadata.yaml
-var metadata []byte
+//go:embed README.md metadata.yaml
+var docs embed.FS
 
 const kind = "KanikoJob"
 
 // Function is gen-kaniko-job.
-var Function = withQuantityPaths(krm.New("gen-kaniko-job", kind,
-	catalog.Description(metadata),
-	readme, func() *fnconfigs.KanikoJob { return &fnconfigs.KanikoJob{} }, transform))
+var Function = withQuantityPaths(krm.New("gen-kaniko-job", kind, docs,
+	func() *fnconfigs.KanikoJob { return &fnconfigs.KanikoJob{} }, transform))
 
 func transform(cfg *fnconfigs.KanikoJob, rl *krm.ResourceList) error {
 	rev, ok := resolveRevision(cfg, rl)

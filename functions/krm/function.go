@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 
 	"github.com/unbake/unbake/fnconfigs"
+	"github.com/unbake/unbake/functions/catalog"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 )
 
@@ -26,10 +28,20 @@ type Function struct {
 }
 
 // New makes a Function whose config of kind is decoded into a fresh newConfig() before
-// transform runs, so a transform only ever sees a defaulted, valid config.
-func New[C fnconfigs.Config](name, kind, summary, help string, newConfig func() C,
+// transform runs, so a transform only ever sees a defaulted, valid config. docs holds the
+// function's README.md, its help, and its kpt catalog metadata.yaml, whose description is
+// its summary (embedded from the function's folder: `//go:embed README.md metadata.yaml`).
+func New[C fnconfigs.Config](name, kind string, docs fs.FS, newConfig func() C,
 	transform func(cfg C, rl *ResourceList) error) Function {
-	return Function{Name: name, Kind: kind, Summary: summary, Help: help,
+	help, err := fs.ReadFile(docs, "README.md")
+	if err != nil {
+		panic(err) // every test of the function reports it
+	}
+	metadata, err := fs.ReadFile(docs, "metadata.yaml")
+	if err != nil {
+		panic(err)
+	}
+	return Function{Name: name, Kind: kind, Summary: catalog.Description(metadata), Help: string(help),
 		Process: func(rl *ResourceList) error {
 			cfg := newConfig()
 			if errs := fnconfigs.Decode(rl.FunctionConfig, kind, cfg); len(errs) > 0 {

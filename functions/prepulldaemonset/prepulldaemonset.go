@@ -4,32 +4,25 @@
 package prepulldaemonset
 
 import (
-	_ "embed"
+	"embed"
 	"fmt"
 	"strings"
 
 	"github.com/unbake/unbake/fnconfigs"
-	"github.com/unbake/unbake/functions/catalog"
 	"github.com/unbake/unbake/functions/krm"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// The README is the help: --help prints it.
+// The README is the help (--help prints it); the kpt catalog entry gives the summary.
 //
-//go:embed README.md
-var readme string
-
-// The function's entry in the kpt functions catalog; its description is the summary.
-//
-//go:embed metadata.yaml
-var metadata []byte
+//go:embed README.md metadata.yaml
+var docs embed.FS
 
 const kind = "PrepullDaemonSet"
 
 // Function is gen-prepull-daemonset.
-var Function = krm.New("gen-prepull-daemonset", kind,
-	catalog.Description(metadata),
-	readme, func() *fnconfigs.PrepullDaemonSet { return &fnconfigs.PrepullDaemonSet{} }, transform)
+var Function = krm.New("gen-prepull-daemonset", kind, docs,
+	func() *fnconfigs.PrepullDaemonSet { return &fnconfigs.PrepullDaemonSet{} }, transform)
 
 func transform(cfg *fnconfigs.PrepullDaemonSet, rl *krm.ResourceList) error {
 	c, err := collect(cfg, rl)

@@ -4,32 +4,25 @@
 package scriptstoconfigmap
 
 import (
-	_ "embed"
+	"embed"
 
 	"github.com/unbake/unbake/fnconfigs"
-	"github.com/unbake/unbake/functions/catalog"
 	"github.com/unbake/unbake/functions/krm"
 	"github.com/unbake/unbake/functions/workload"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// The README is the help: --help prints it.
+// The README is the help (--help prints it); the kpt catalog entry gives the summary.
 //
-//go:embed README.md
-var readme string
-
-// The function's entry in the kpt functions catalog; its description is the summary.
-//
-//go:embed metadata.yaml
-var metadata []byte
+//go:embed README.md metadata.yaml
+var docs embed.FS
 
 const kind = "ScriptsToConfigMap"
 
 // Function is scripts-to-configmap.
-var Function = krm.New("scripts-to-configmap", kind,
-	catalog.Description(metadata),
-	readme, func() *fnconfigs.ScriptsToConfigMap { return &fnconfigs.ScriptsToConfigMap{} }, transform)
+var Function = krm.New("scripts-to-configmap", kind, docs,
+	func() *fnconfigs.ScriptsToConfigMap { return &fnconfigs.ScriptsToConfigMap{} }, transform)
 
 func transform(cfg *fnconfigs.ScriptsToConfigMap, rl *krm.ResourceList) error {
 	files, results := readFiles(cfg, rl)

@@ -3,28 +3,21 @@
 package setrunas
 
 import (
-	_ "embed"
+	"embed"
 
 	"github.com/unbake/unbake/fnconfigs"
-	"github.com/unbake/unbake/functions/catalog"
 	"github.com/unbake/unbake/functions/krm"
 	"github.com/unbake/unbake/functions/workload"
 )
 
-// The README is the help: --help prints it.
+// The README is the help (--help prints it); the kpt catalog entry gives the summary.
 //
-//go:embed README.md
-var readme string
-
-// The function's entry in the kpt functions catalog; its description is the summary.
-//
-//go:embed metadata.yaml
-var metadata []byte
+//go:embed README.md metadata.yaml
+var docs embed.FS
 
 // Function is set-runas.
-var Function = krm.New("set-runas", "SetRunAs",
-	catalog.Description(metadata),
-	readme, func() *fnconfigs.SetRunAs { return &fnconfigs.SetRunAs{} }, transform)
+var Function = krm.New("set-runas", "SetRunAs", docs,
+	func() *fnconfigs.SetRunAs { return &fnconfigs.SetRunAs{} }, transform)
 
 func transform(cfg *fnconfigs.SetRunAs, rl *krm.ResourceList) error {
 	if s := cfg.Spec; s.GroupSetup != nil && (s.FSGroup != nil || len(s.SupplementalGroups) > 0) {
