@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/unbake/unbake/functions/krm"
 	"github.com/unbake/unbake/functions/workload"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
@@ -16,7 +17,7 @@ import (
 // add puts the chain into the copy, which holds none of the config's earlier parts, and
 // reports every conflict with what the pod has.
 func (a *application) add() error {
-	spec, err := lookupCreate(a.work.Template, yaml.MappingNode, "spec")
+	spec, err := krm.Ensure(a.work.Template, yaml.MappingNode, "spec")
 	if err != nil {
 		return err
 	}
@@ -47,7 +48,7 @@ func (a *application) addVolume(spec *yaml.RNode) error {
 	}
 	var have corev1.Volume
 	if err := json.Unmarshal(data, &have); err != nil || !equality.Semantic.DeepEqual(have, *want) {
-		a.errorf(a.work.Field(fmt.Sprintf("spec.volumes[%d]", i)),
+		a.Errorf(a.work.Field(fmt.Sprintf("spec.volumes[%d]", i)),
 			"the pod already has a different volume named %q: rename spec.volume.name in the InitChain config, or make the volumes identical",
 			want.Name)
 	}
@@ -60,7 +61,7 @@ func (a *application) addSteps(spec *yaml.RNode) error {
 	for _, c := range a.work.Containers() {
 		for _, s := range a.c.steps {
 			if c.Name() == s.name {
-				a.errorf(a.work.Field(c.Field()+".name"),
+				a.Errorf(a.work.Field(c.Field()+".name"),
 					"the pod already has a container named %q that InitChain %s did not add: rename the step (%s.name in the config)",
 					s.name, a.c.cfg.Metadata.Name, s.configPath)
 				clash = true
@@ -99,7 +100,7 @@ func (a *application) checkStepVolumes() {
 	for _, s := range a.c.steps {
 		for i, m := range s.container.VolumeMounts[1:] { // the first is the workspace
 			if !volumes[m.Name] {
-				a.configErrorf(fmt.Sprintf("%s.volumeMounts[%d].name", s.configPath, i),
+				a.ConfigErrorf(fmt.Sprintf("%s.volumeMounts[%d].name", s.configPath, i),
 					"step %q mounts volume %q, which the pod does not have: add the volume to the workload, or correct the name",
 					s.name, m.Name)
 			}
@@ -112,7 +113,7 @@ func (a *application) addMounts() error {
 	for i, m := range a.c.cfg.Spec.AppMounts {
 		for _, c := range a.targets(m.Containers, fmt.Sprintf("spec.appMounts[%d].containers", i)) {
 			if j := mountIndex(c.Node, m.MountPath); j >= 0 {
-				a.errorf(a.work.Field(fmt.Sprintf("%s.volumeMounts[%d].mountPath", c.Field(), j)),
+				a.Errorf(a.work.Field(fmt.Sprintf("%s.volumeMounts[%d].mountPath", c.Field(), j)),
 					"container %q already has a volume mounted at %s: change spec.appMounts[%d].mountPath in the InitChain config",
 					c.Name(), m.MountPath, i)
 				continue
@@ -162,7 +163,7 @@ func (a *application) targets(names []string, path string) []workload.Container 
 	for i, name := range names {
 		j := slices.IndexFunc(all, func(c workload.Container) bool { return c.Name() == name })
 		if j < 0 {
-			a.configErrorf(fmt.Sprintf("%s[%d]", path, i), "no container named %q (it has %s): correct the name, or narrow spec.selector",
+			a.ConfigErrorf(fmt.Sprintf("%s[%d]", path, i), "no container named %q (it has %s): correct the name, or narrow spec.selector",
 				name, quoted(all))
 			continue
 		}
@@ -191,7 +192,7 @@ func (a *application) addHook() error {
 	if ps.Container != "" {
 		names = []string{ps.Container}
 	} else if len(app) != 1 {
-		a.configErrorf("spec.postStart.container", "the pod has the app containers %s: name the one that gets the hook", quoted(app))
+		a.ConfigErrorf("spec.postStart.container", "the pod has the app containers %s: name the one that gets the hook", quoted(app))
 		return nil
 	}
 	targets := a.targets(names, "spec.postStart.container")
@@ -200,20 +201,20 @@ func (a *application) addHook() error {
 	}
 	c := targets[0]
 	if c.List != workload.AppContainers {
-		a.configErrorf("spec.postStart.container", "%q is an init container: name an app container", c.Name())
+		a.ConfigErrorf("spec.postStart.container", "%q is an init container: name an app container", c.Name())
 		return nil
 	}
-	if lookup(c.Node, "lifecycle", "postStart") != nil {
+	if krm.Get(c.Node, "lifecycle", "postStart") != nil {
 		by := ""
 		if owner, _ := a.rec.Owner(postStartKey(c.Name())); owner != "" {
 			by = " (written by InitChain " + owner + ")"
 		}
-		a.errorf(a.work.Field(c.Field()+".lifecycle.postStart"),
+		a.Errorf(a.work.Field(c.Field()+".lifecycle.postStart"),
 			"container %q already has a postStart hook%s, and a container has only one: remove it, or remove spec.postStart from the InitChain config",
 			c.Name(), by)
 		return nil
 	}
-	lifecycle, err := lookupCreate(c.Node, yaml.MappingNode, "lifecycle")
+	lifecycle, err := krm.Ensure(c.Node, yaml.MappingNode, "lifecycle")
 	if err != nil {
 		return err
 	}

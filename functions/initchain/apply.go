@@ -1,14 +1,12 @@
 package initchain
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/unbake/unbake/functions/krm"
 	"github.com/unbake/unbake/functions/workload"
-	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -19,27 +17,17 @@ import (
 // the chain's. Elsewhere every change stays, so it works on the template itself (a run
 // with errors writes no items).
 type application struct {
+	krm.Report
 	c       *chain
-	config  *yaml.RNode       // the functionConfig, for results about its fields
 	w       workload.Workload // the workload as it is
 	work    workload.Workload // the one changed: w, or w on a copy of its template
 	rec     krm.Record
 	keys    []string // the parts added to the copy, in order
 	changes []string // what the infos report
-	results framework.Results
 }
 
 func newApplication(c *chain, config *yaml.RNode, w workload.Workload) *application {
-	return &application{c: c, config: config, w: w, work: w, rec: krm.ParseRecord(w.Annotation(recordAnnotation))}
-}
-
-func (a *application) errorf(fieldPath, format string, args ...any) {
-	a.results = append(a.results, krm.ErrorResult(a.w.Item, fieldPath, format, args...))
-}
-
-// configErrorf reports a problem with a field of the config, found in this workload.
-func (a *application) configErrorf(fieldPath, format string, args ...any) {
-	a.results = append(a.results, krm.ErrorResult(a.config, fieldPath, "%s: %s", krm.Describe(a.w.Item), fmt.Sprintf(format, args...)))
+	return &application{Report: krm.Report{Item: w.Item, Config: config}, c: c, w: w, work: w, rec: krm.ParseRecord(w.Annotation(recordAnnotation))}
 }
 
 // apply replaces what the config added before by what it adds now.
@@ -52,7 +40,7 @@ func (a *application) apply() error {
 	if err := a.remove(old.keys); err != nil {
 		return err
 	}
-	if err := a.add(); err != nil || krm.HasErrors(a.results) {
+	if err := a.add(); err != nil || a.Failed() {
 		return err
 	}
 	if had && old.hash == a.c.hash && slices.Equal(old.keys, slices.Sorted(slices.Values(a.keys))) && a.present(old.keys) {
@@ -66,7 +54,7 @@ func (a *application) apply() error {
 		a.changes[0] = "replaced what an earlier run added: " + a.changes[0]
 	}
 	for _, change := range a.changes {
-		a.results = append(a.results, krm.InfoResult(a.w.Item, "%s", change))
+		a.Infof("", "%s", change)
 	}
 	return nil
 }
@@ -91,9 +79,9 @@ func (a *application) release() error {
 			steps = append(steps, strconv.Quote(step))
 		}
 	}
-	a.results = append(a.results, krm.InfoResult(a.w.Item,
+	a.Infof("",
 		"removed the init containers %s and everything else InitChain %s added: the config no longer selects this workload",
-		strings.Join(steps, ", "), name))
+		strings.Join(steps, ", "), name)
 	return nil
 }
 
@@ -129,7 +117,7 @@ func (a *application) present(keys []string) bool {
 		case "mount":
 			found = found && mountIndex(c.Node, mountPath) >= 0
 		case "postStart":
-			found = found && lookup(c.Node, "lifecycle", "postStart") != nil
+			found = found && krm.Get(c.Node, "lifecycle", "postStart") != nil
 		}
 		if !found {
 			return false
@@ -140,7 +128,7 @@ func (a *application) present(keys []string) bool {
 
 // remove takes the parts recorded by keys out of the copy.
 func (a *application) remove(keys []string) error {
-	spec := lookup(a.work.Template, "spec")
+	spec := krm.Get(a.work.Template, "spec")
 	if spec == nil {
 		return nil
 	}
@@ -149,16 +137,16 @@ func (a *application) remove(keys []string) error {
 		var err error
 		switch kind {
 		case "init":
-			err = removeWhere(spec, workload.InitContainers, "name", name)
+			err = workload.RemoveEntries(spec, workload.InitContainers, "name", name)
 		case "volume":
-			err = removeWhere(spec, "volumes", "name", name)
+			err = workload.RemoveEntries(spec, "volumes", "name", name)
 		case "mount", "postStart":
 			for _, c := range a.work.Containers() {
 				if c.Name() != name {
 					continue
 				}
 				if kind == "mount" {
-					err = removeWhere(c.Node, "volumeMounts", "mountPath", mountPath)
+					err = workload.RemoveEntries(c.Node, "volumeMounts", "mountPath", mountPath)
 				} else {
 					err = removePostStart(c.Node)
 				}
@@ -172,7 +160,7 @@ func (a *application) remove(keys []string) error {
 }
 
 func removePostStart(container *yaml.RNode) error {
-	lifecycle := lookup(container, "lifecycle")
+	lifecycle := krm.Get(container, "lifecycle")
 	if lifecycle == nil {
 		return nil
 	}

@@ -40,13 +40,13 @@ func transform(cfg *fnconfigs.InitChain, rl *krm.ResourceList) error {
 			if err := a.apply(); err != nil {
 				return err
 			}
-			applied = append(applied, a.results...)
+			applied = append(applied, a.Results...)
 			return nil
 		}
 		if err := a.release(); err != nil {
 			return err
 		}
-		released = append(released, a.results...)
+		released = append(released, a.Results...)
 		return nil
 	})
 	rl.Results = append(append(rl.Results, applied...), released...)

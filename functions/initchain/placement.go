@@ -15,7 +15,7 @@ import (
 // insertionIndex is where the steps go among the init containers of the copy, which
 // holds none of the config's earlier steps.
 func (a *application) insertionIndex() (int, bool) {
-	spec := lookup(a.work.Template, "spec")
+	spec := krm.Get(a.work.Template, "spec")
 	inits := workload.Entries(spec, workload.InitContainers)
 	p := a.c.placement
 	switch p.Edge {
@@ -41,7 +41,7 @@ func (a *application) insertionIndex() (int, bool) {
 	if indexOf(spec, workload.AppContainers, "name", p.Name) >= 0 {
 		have = fmt.Sprintf("%q is an app container, and steps go among the init containers; %s", p.Name, have)
 	}
-	a.configErrorf("spec.position."+p.Edge, "no init container named %q (%s): correct the name, or use append or prepend",
+	a.ConfigErrorf("spec.position."+p.Edge, "no init container named %q (%s): correct the name, or use append or prepend",
 		p.Name, have)
 	return 0, false
 }
@@ -51,7 +51,7 @@ func (a *application) insertionIndex() (int, bool) {
 // steps is started first and runs alongside them; one after them starts only once they
 // finished, so the steps cannot use it.
 func (a *application) describePlacement(at int) string {
-	inits := workload.Entries(lookup(a.work.Template, "spec"), workload.InitContainers)
+	inits := workload.Entries(krm.Get(a.work.Template, "spec"), workload.InitContainers)
 	describe := func(n *yaml.RNode, before bool) string {
 		name := strconv.Quote(krm.ScalarAt(n.YNode(), "name"))
 		switch {

@@ -20,7 +20,7 @@ func (in *injection) checkPorts() {
 		for _, port := range c.Ports() {
 			taken[port.Number+"/"+port.Protocol] = port.Field
 			if port.Name != "" && port.Name == in.cfg.Spec.ExposePort {
-				in.errorf(in.w.Field(port.Field+".name"),
+				in.Errorf(in.w.Field(port.Field+".name"),
 					"container %q already has a port named %q, so a Service targeting that name could reach either: rename the port in spec.exposePort and the sidecar",
 					c.Name(), port.Name)
 			}
@@ -33,7 +33,7 @@ func (in *injection) checkPorts() {
 				protocol = "TCP"
 			}
 			if other, clash := taken[strconv.Itoa(int(port.ContainerPort))+"/"+protocol]; clash {
-				in.errorf(in.w.Field(other+".containerPort"),
+				in.Errorf(in.w.Field(other+".containerPort"),
 					"sidecar %q wants port %d/%s, which this container already declares; containers in a pod share one network namespace: change %s.ports[%d].containerPort in the config",
 					p.name, port.ContainerPort, protocol, p.configPath, i)
 			}
@@ -47,7 +47,7 @@ func (in *injection) checkVolumeMounts() {
 	for _, p := range in.containers {
 		for i, m := range p.container.VolumeMounts {
 			if !volumes[m.Name] {
-				in.configErrorf(fmt.Sprintf("%s.volumeMounts[%d].name", p.configPath, i),
+				in.ConfigErrorf(fmt.Sprintf("%s.volumeMounts[%d].name", p.configPath, i),
 					"sidecar %q mounts volume %q, which the pod does not have: add it to spec.volumes of the config, or correct the name",
 					p.name, m.Name)
 			}

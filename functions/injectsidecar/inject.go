@@ -7,29 +7,17 @@ import (
 	"github.com/unbake/unbake/fnconfigs"
 	"github.com/unbake/unbake/functions/krm"
 	"github.com/unbake/unbake/functions/workload"
-	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // injection is one config applied to one workload.
 type injection struct {
-	cfg *fnconfigs.InjectSidecar
-	// config is the functionConfig, which results about its fields name.
-	config     *yaml.RNode
+	krm.Report
+	cfg        *fnconfigs.InjectSidecar
 	w          workload.Workload
 	containers []part
 	volumes    []part
 	owned      krm.Record
-	results    framework.Results
-}
-
-func (in *injection) errorf(fieldPath, format string, args ...any) {
-	in.results = append(in.results, krm.ErrorResult(in.w.Item, fieldPath, format, args...))
-}
-
-// configErrorf reports a problem with a field of the config, found in this workload.
-func (in *injection) configErrorf(fieldPath, format string, args ...any) {
-	in.results = append(in.results, krm.ErrorResult(in.config, fieldPath, "%s: %s", krm.Describe(in.w.Item), fmt.Sprintf(format, args...)))
 }
 
 // inject puts the sidecars and volumes into the workload's pod template. It returns
@@ -65,7 +53,7 @@ func (in *injection) checkNames() bool {
 				continue
 			}
 			if _, owned := in.owned.OwnedBy(in.cfg.Metadata.Name, p.key); !owned {
-				in.errorf(in.w.Field(c.Field()+".name"),
+				in.Errorf(in.w.Field(c.Field()+".name"),
 					"the pod already has a container named %q that InjectSidecar %s did not inject: rename the sidecar in %s.name of the config",
 					p.name, in.cfg.Metadata.Name, p.configPath)
 				ok = false
@@ -125,18 +113,10 @@ func (in *injection) present(name string) bool {
 }
 
 func (in *injection) removeContainer(name string) error {
+	spec := krm.Get(in.w.Template, "spec")
 	for _, list := range []string{workload.InitContainers, workload.AppContainers} {
-		seq, err := in.w.Template.Pipe(yaml.Lookup("spec", list))
-		if err != nil || seq == nil {
-			continue
-		}
-		if err := seq.PipeE(yaml.ElementSetter{Keys: []string{"name"}, Values: []string{name}}); err != nil {
+		if err := workload.RemoveEntries(spec, list, "name", name); err != nil {
 			return err
-		}
-		if len(seq.Content()) == 0 && list == workload.InitContainers {
-			if err := in.w.Template.PipeE(yaml.Lookup("spec"), yaml.Clear(list)); err != nil {
-				return err
-			}
 		}
 	}
 	return nil
@@ -144,7 +124,10 @@ func (in *injection) removeContainer(name string) error {
 
 // insert adds nodes to the pod spec's list, at the configured position.
 func (in *injection) insert(list string, nodes []*yaml.Node) error {
-	seq := podList(in.w.Template, list)
+	seq, err := krm.Ensure(in.w.Template, yaml.SequenceNode, "spec", list)
+	if err != nil {
+		return err
+	}
 	if in.cfg.Spec.Position == fnconfigs.PositionFirst {
 		seq.YNode().Content = append(nodes, seq.YNode().Content...)
 	} else {
@@ -153,27 +136,21 @@ func (in *injection) insert(list string, nodes []*yaml.Node) error {
 	return nil
 }
 
-// podList is the pod spec's list called name, created when missing or written without a
-// value (krm.LookupCreate).
-func podList(template *yaml.RNode, name string) *yaml.RNode {
-	return yaml.NewRNode(krm.LookupCreate(template.YNode(), yaml.SequenceNode, "spec", name))
-}
-
 // injectVolumes adds the config's volumes. A volume of the same name is kept when it is
 // identical, replaced when this config injected it, and an error otherwise.
 func (in *injection) injectVolumes() (bool, error) {
 	config := in.cfg.Metadata.Name
-	seq, err := in.w.Template.Pipe(yaml.Lookup("spec", "volumes"))
-	if err != nil {
-		return false, err
-	}
+	seq := krm.Get(in.w.Template, "spec", "volumes")
 	changed := false
 	wanted := map[string]bool{}
 	for _, p := range in.volumes {
 		wanted[p.key] = true
 		existing := element(seq, p.name)
 		if existing == nil {
-			seq = podList(in.w.Template, "volumes")
+			var err error
+			if seq, err = krm.Ensure(in.w.Template, yaml.SequenceNode, "spec", "volumes"); err != nil {
+				return false, err
+			}
 			seq.YNode().Content = append(seq.YNode().Content, krm.CopyNode(p.node.YNode()))
 			in.owned.Set(config, p.key, p.hash)
 			changed = true
@@ -191,14 +168,14 @@ func (in *injection) injectVolumes() (bool, error) {
 			in.owned.Set(config, p.key, p.hash)
 			changed = true
 		default:
-			in.errorf(in.w.Field(fmt.Sprintf("spec.volumes[%d]", workload.IndexNamed(seq, p.name))),
+			in.Errorf(in.w.Field(fmt.Sprintf("spec.volumes[%d]", workload.IndexNamed(seq, p.name))),
 				"the pod already has a different volume named %q: rename the volume in %s.name of the config, or make it identical",
 				p.name, p.configPath)
 		}
 	}
 	for _, key := range in.owned.Keys(config) {
 		if name, isVolume := strings.CutPrefix(key, "volume/"); isVolume && !wanted[key] && seq != nil {
-			if err := seq.PipeE(yaml.ElementSetter{Keys: []string{"name"}, Values: []string{name}}); err != nil {
+			if err := workload.RemoveEntries(krm.Get(in.w.Template, "spec"), "volumes", "name", name); err != nil {
 				return false, err
 			}
 			in.owned.Forget(config, key)

@@ -46,25 +46,25 @@ func transform(cfg *fnconfigs.InjectSidecar, rl *krm.ResourceList) error {
 			}
 			made = true
 		}
-		in := &injection{cfg: cfg, config: rl.FunctionConfig, w: w, containers: containers, volumes: volumes}
+		in := &injection{Report: krm.Report{Item: w.Item, Config: rl.FunctionConfig}, cfg: cfg, w: w, containers: containers, volumes: volumes}
 		changed, err := in.inject()
 		if err != nil {
 			return err
 		}
-		if changed && !krm.HasErrors(in.results) {
-			in.results = append(in.results, krm.InfoResult(w.Item, "injected %s into the pod template", names(containers)))
+		if changed && !in.Failed() {
+			in.Infof("", "injected %s into the pod template", names(containers))
 		}
 		if w.IsJob() && !cfg.Spec.Native {
-			in.results = append(in.results, krm.Propose(krm.WarningResult(w.Item, "spec.native",
+			krm.Propose(in.Warnf("spec.native",
 				"a plain sidecar keeps running after the %s's main container exits, so the Job never completes: set spec.native: true in the config (Kubernetes 1.29 and later)",
-				w.Item.GetKind()), true))
+				w.Item.GetKind()), true)
 		}
-		if cfg.Spec.ExposePort != "" && !krm.HasErrors(in.results) {
+		if cfg.Spec.ExposePort != "" && !in.Failed() {
 			if err := in.retargetServices(services); err != nil {
 				return err
 			}
 		}
-		rl.Results = append(rl.Results, in.results...)
+		rl.Results = append(rl.Results, in.Results...)
 		return nil
 	})
 }

@@ -31,11 +31,11 @@ func (in *injection) retargetServices(services serviceIndex) error {
 				if err := port.PipeE(yaml.SetField("targetPort", yaml.NewStringRNode(exposed))); err != nil {
 					return err
 				}
-				in.results = append(in.results, krm.Result(framework.Info, svc, path,
+				in.Results = append(in.Results, krm.Result(framework.Info, svc, path,
 					"retargeted from %s (container %q) to the sidecar port %q of %s",
 					target, owner, exposed, krm.Describe(in.w.Item)))
 			default:
-				in.results = append(in.results, krm.WarningResult(svc, path,
+				in.Results = append(in.Results, krm.WarningResult(svc, path,
 					"targets %s, which no container of %s declares, so it was left as is: declare the port on its container, or set it to %q if the sidecar should receive this traffic",
 					target, krm.Describe(in.w.Item), exposed))
 			}
@@ -95,8 +95,8 @@ func isService(item *yaml.RNode) bool {
 }
 
 func selectorOf(svc *yaml.RNode) map[string]string {
-	selector, err := svc.Pipe(yaml.Lookup("spec", "selector"))
-	if err != nil || selector == nil {
+	selector := krm.Get(svc, "spec", "selector")
+	if selector == nil {
 		return nil
 	}
 	want := map[string]string{}

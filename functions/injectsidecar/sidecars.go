@@ -6,6 +6,7 @@ import (
 
 	"github.com/unbake/unbake/fnconfigs"
 	"github.com/unbake/unbake/functions/krm"
+	"github.com/unbake/unbake/functions/workload"
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -27,8 +28,8 @@ func parts(cfg *fnconfigs.InjectSidecar, config *yaml.RNode) ([]part, []part, er
 	var containers, volumes []part
 	for i := range cfg.Spec.Containers {
 		c := &cfg.Spec.Containers[i]
-		node, err := config.Pipe(yaml.Lookup("spec", "containers", fmt.Sprintf("[name=%s]", c.Name)))
-		if err != nil || node == nil {
+		node := entry(config, "containers", i)
+		if node == nil {
 			return nil, nil, fmt.Errorf("spec.containers[%d]: cannot read the container back from the config", i)
 		}
 		node = node.Copy()
@@ -44,8 +45,8 @@ func parts(cfg *fnconfigs.InjectSidecar, config *yaml.RNode) ([]part, []part, er
 	}
 	for i := range cfg.Spec.Volumes {
 		v := &cfg.Spec.Volumes[i]
-		node, err := config.Pipe(yaml.Lookup("spec", "volumes", fmt.Sprintf("[name=%s]", v.Name)))
-		if err != nil || node == nil {
+		node := entry(config, "volumes", i)
+		if node == nil {
 			return nil, nil, fmt.Errorf("spec.volumes[%d]: cannot read the volume back from the config", i)
 		}
 		volumes = append(volumes, part{key: "volume/" + v.Name, name: v.Name, node: node.Copy(),
@@ -66,4 +67,12 @@ func canonical(n *yaml.RNode) (string, error) {
 	}
 	out, err := json.Marshal(v)
 	return string(out), err
+}
+
+// entry is the i-th entry of the config's spec list, as written.
+func entry(config *yaml.RNode, list string, i int) *yaml.RNode {
+	if entries := workload.Entries(config, "spec", list); i < len(entries) {
+		return entries[i]
+	}
+	return nil
 }

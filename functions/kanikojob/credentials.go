@@ -85,11 +85,11 @@ func isSecretNamed(item *yaml.RNode, name string) bool {
 
 // secretValue reads key from stringData, or base64-decoded from data.
 func secretValue(secret *yaml.RNode, key string) (string, bool) {
-	if v, err := secret.Pipe(yaml.Lookup("stringData", key)); err == nil && v != nil {
+	if v := krm.Get(secret, "stringData", key); v != nil {
 		return yaml.GetValue(v), true
 	}
-	v, err := secret.Pipe(yaml.Lookup("data", key))
-	if err != nil || v == nil {
+	v := krm.Get(secret, "data", key)
+	if v == nil {
 		return "", false
 	}
 	decoded, err := base64.StdEncoding.DecodeString(yaml.GetValue(v))

@@ -28,8 +28,8 @@ func quantityErrors(config *yaml.RNode) field.ErrorList {
 	}
 	var errs field.ErrorList
 	for _, list := range []string{"requests", "limits"} {
-		values, err := config.Pipe(yaml.Lookup("spec", "resources", list))
-		if err != nil || values == nil || values.YNode().Kind != yaml.MappingNode {
+		values := krm.Get(config, "spec", "resources", list)
+		if values == nil || values.YNode().Kind != yaml.MappingNode {
 			continue
 		}
 		_ = values.VisitFields(func(f *yaml.MapNode) error {

@@ -1,4 +1,3 @@
-// Package krm reads and writes KRM function ResourceLists and runs functions on them.
 package krm
 
 import (

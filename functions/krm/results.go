@@ -171,3 +171,39 @@ func Subject(item *yaml.RNode) *yaml.RNode {
 	_ = subject.PipeE(yaml.SetField("metadata", metadata))
 	return subject
 }
+
+// Report gathers the results of editing one item for one config: about the item, or
+// about a field of the config as found in that item. Functions embed it in the state of
+// one item's edit.
+type Report struct {
+	// Item is the item edited; Config the functionConfig.
+	Item, Config *yaml.RNode
+	Results      framework.Results
+}
+
+// Infof reports a change made to the item (fieldPath "" for the item as a whole).
+func (r *Report) Infof(fieldPath, format string, args ...any) {
+	r.Results = append(r.Results, Result(framework.Info, r.Item, fieldPath, format, args...))
+}
+
+// Warnf reports a problem of the item's that does not stop the run; it returns the
+// result, for Propose.
+func (r *Report) Warnf(fieldPath, format string, args ...any) *framework.Result {
+	w := WarningResult(r.Item, fieldPath, format, args...)
+	r.Results = append(r.Results, w)
+	return w
+}
+
+// Errorf reports a problem of the item's that fails the run.
+func (r *Report) Errorf(fieldPath, format string, args ...any) {
+	r.Results = append(r.Results, ErrorResult(r.Item, fieldPath, format, args...))
+}
+
+// ConfigErrorf reports a problem with a field of the config, found in the item, which
+// the message names.
+func (r *Report) ConfigErrorf(fieldPath, format string, args ...any) {
+	r.Results = append(r.Results, ErrorResult(r.Config, fieldPath, "%s: %s", Describe(r.Item), fmt.Sprintf(format, args...)))
+}
+
+// Failed tells whether an error was reported.
+func (r *Report) Failed() bool { return HasErrors(r.Results) }

@@ -96,3 +96,27 @@ func toFlowStyle(n *yaml.Node) {
 		toFlowStyle(c)
 	}
 }
+
+// Get is the field at path under parent, or nil where it is missing or null: a field
+// written null is absent, as the API server reads it.
+func Get(parent *yaml.RNode, path ...string) *yaml.RNode {
+	if parent == nil {
+		return nil
+	}
+	n := Lookup(parent.YNode(), path...)
+	if n == nil || n.Tag == yaml.NodeTagNull {
+		return nil
+	}
+	return yaml.NewRNode(n)
+}
+
+// Ensure is the field at path under parent, created of kind where missing or written
+// without a value (see LookupCreate). Where a node on the path is not a mapping, kyaml's
+// LookupCreate gives the error.
+func Ensure(parent *yaml.RNode, kind yaml.Kind, path ...string) (*yaml.RNode, error) {
+	n := LookupCreate(parent.YNode(), kind, path...)
+	if n == nil {
+		return parent.Pipe(yaml.LookupCreate(kind, path...)) // its error
+	}
+	return yaml.NewRNode(n), nil
+}

@@ -57,8 +57,8 @@ type secretRef struct {
 }
 
 func secretsOf(w workload.Workload) []secretRef {
-	list, err := w.Template.Pipe(yaml.Lookup("spec", "imagePullSecrets"))
-	if err != nil || list == nil || list.YNode().Kind != yaml.SequenceNode {
+	list := krm.Get(w.Template, "spec", "imagePullSecrets")
+	if list == nil || list.YNode().Kind != yaml.SequenceNode {
 		return nil
 	}
 	var refs []secretRef

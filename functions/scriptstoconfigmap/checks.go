@@ -38,9 +38,9 @@ func (a *application) targetContainers() []workload.Container {
 			}
 		}
 		if !found {
-			a.configErrorf(fmt.Sprintf("spec.target.containers[%d]", i),
-				"%s has no container named %q (it has %s): correct the name, or narrow spec.target.selector to the workloads that have it",
-				krm.Describe(a.w.Item), name, strings.Join(containerNames(all), ", "))
+			a.ConfigErrorf(fmt.Sprintf("spec.target.containers[%d]", i),
+				"no container named %q (it has %s): correct the name, or narrow spec.target.selector to the workloads that have it",
+				name, strings.Join(containerNames(all), ", "))
 		}
 	}
 	return targets
@@ -79,7 +79,7 @@ func (a *application) checkMounts(c workload.Container, volume string) {
 				if m.ours {
 					theirs = o
 				}
-				a.errorf(theirs.field, "volumes %q and %q are both mounted at %s in container %q, which the API server rejects: change spec.files[*].destination or spec.mountPath, or this mount",
+				a.Errorf(theirs.field, "volumes %q and %q are both mounted at %s in container %q, which the API server rejects: change spec.files[*].destination or spec.mountPath, or this mount",
 					m.volume, o.volume, m.path, c.Name())
 			case within(m.path, o.path):
 				a.nested(c, m, o)
@@ -93,11 +93,11 @@ func (a *application) checkMounts(c workload.Container, volume string) {
 // nested warns about inner, mounted inside outer.
 func (a *application) nested(c workload.Container, inner, outer mountPoint) {
 	if outer.ours {
-		a.warnf(inner.field, "%s (volume %q) is mounted inside %s, the read-only directory mount of ConfigMap volume %q, in container %q: the runtime must create that mount point inside the read-only volume, which fails unless the ConfigMap has a file there; mount the directory elsewhere (spec.mountPath) or give the file a destination outside it",
+		a.Warnf(inner.field, "%s (volume %q) is mounted inside %s, the read-only directory mount of ConfigMap volume %q, in container %q: the runtime must create that mount point inside the read-only volume, which fails unless the ConfigMap has a file there; mount the directory elsewhere (spec.mountPath) or give the file a destination outside it",
 			inner.path, inner.volume, outer.path, outer.volume, c.Name())
 		return
 	}
-	a.warnf(inner.field, "%s (volume %q) is mounted inside %s (volume %q) in container %q: it hides what that volume holds at %s, so files other containers put there are not seen here; choose a destination outside %s",
+	a.Warnf(inner.field, "%s (volume %q) is mounted inside %s (volume %q) in container %q: it hides what that volume holds at %s, so files other containers put there are not seen here; choose a destination outside %s",
 		inner.path, inner.volume, outer.path, outer.volume, c.Name(), inner.path, outer.path)
 }
 

@@ -21,7 +21,7 @@ func (a *application) setCommand(targets []workload.Container) error {
 				return err
 			}
 			if changed {
-				a.infof(a.w.Field(c.Field()+"."+f.name), "set the %s of container %q to %q", f.name, c.Name(), f.values)
+				a.Infof(a.w.Field(c.Field()+"."+f.name), "set the %s of container %q to %q", f.name, c.Name(), f.values)
 			}
 		}
 	}
@@ -55,7 +55,7 @@ func (a *application) warnLeftCommand(mounted map[string][]string) {
 		for _, f := range []string{"command", "args"} {
 			for _, arg := range stringsOf(krm.Lookup(c.Node.YNode(), f)) {
 				if slices.ContainsFunc(mounted[c.Name()], func(p string) bool { return arg == p || within(arg, p) }) {
-					a.warnf(a.w.Field(c.Field()+"."+f),
+					a.Warnf(a.w.Field(c.Field()+"."+f),
 						"container %q runs %s, which this config no longer mounts there: set the %s by hand, or remove it to run the image's own",
 						c.Name(), arg, f)
 					break

@@ -66,7 +66,7 @@ func (a *application) mount(targets []workload.Container, configMapName string) 
 		return a.unmount(previous)
 	}
 	if i := workload.IndexNamed(a.w.Template, volume, "spec", "volumes"); previous != volume && i >= 0 {
-		a.errorf(a.w.Field(fmt.Sprintf("spec.volumes[%d].name", i)),
+		a.Errorf(a.w.Field(fmt.Sprintf("spec.volumes[%d].name", i)),
 			"the pod already has a volume named %q that this config did not add: rename that volume, or set spec.configMapName (which also names the volume) to another name",
 			volume)
 		return nil
@@ -93,8 +93,8 @@ func (a *application) mount(targets []workload.Container, configMapName string) 
 	for _, c := range targets {
 		a.checkMounts(c, volume)
 	}
-	if e.changed(a.w.Template) && !krm.HasErrors(a.results) {
-		a.infof("", "mounted ConfigMap %s as volume %q in container(s) %s", configMapName, volume, strings.Join(containerNames(targets), ", "))
+	if e.changed(a.w.Template) && !a.Failed() {
+		a.Infof("", "mounted ConfigMap %s as volume %q in container(s) %s", configMapName, volume, strings.Join(containerNames(targets), ", "))
 	}
 	return nil
 }
@@ -108,7 +108,7 @@ func (a *application) unmount(previous string) error {
 	if err := a.removeVolume(previous, &e); err != nil {
 		return err
 	}
-	a.infof("", "removed volume %q and its mounts, which this config added before and no longer mounts", previous)
+	a.Infof("", "removed volume %q and its mounts, which this config added before and no longer mounts", previous)
 	return recordVolume(a.w, a.generator, "", &e)
 }
 
@@ -125,11 +125,11 @@ func release(w workload.Workload, generator string) (framework.Results, error) {
 	if previous == "" {
 		return nil, nil
 	}
-	a := &application{generator: generator, w: w}
+	a := &application{Report: krm.Report{Item: w.Item}, generator: generator, w: w}
 	mounted := mountPaths(w, previous)
 	if err := a.unmount(previous); err != nil {
 		return nil, err
 	}
 	a.warnLeftCommand(mounted)
-	return a.results, nil
+	return a.Results, nil
 }

@@ -59,7 +59,7 @@ func transform(cfg *fnconfigs.ScriptsToConfigMap, rl *krm.ResourceList) error {
 			released = append(released, results...)
 			return err
 		}
-		a := &application{cfg: cfg, config: rl.FunctionConfig, generator: generator, w: w, volume: volume, mounts: mounts}
+		a := &application{Report: krm.Report{Item: w.Item, Config: rl.FunctionConfig}, cfg: cfg, generator: generator, w: w, volume: volume, mounts: mounts}
 		stale := map[string]bool{cfg.Spec.ConfigMapName: true}
 		for name := range earlier[w.Item.GetNamespace()] {
 			stale[name] = true
@@ -67,7 +67,7 @@ func transform(cfg *fnconfigs.ScriptsToConfigMap, rl *krm.ResourceList) error {
 		if err := a.apply(cm.GetName(), stale); err != nil {
 			return err
 		}
-		applied = append(applied, a.results...)
+		applied = append(applied, a.Results...)
 		if ns := w.Item.GetNamespace(); !seen[ns] {
 			seen[ns] = true
 			namespaces = append(namespaces, ns)
@@ -94,38 +94,20 @@ func transform(cfg *fnconfigs.ScriptsToConfigMap, rl *krm.ResourceList) error {
 
 // application is the config applied to one workload.
 type application struct {
+	krm.Report
 	cfg       *fnconfigs.ScriptsToConfigMap
-	config    *yaml.RNode
 	generator string
 	w         workload.Workload
 	// volume and mounts are what mount puts copies of in the pod.
-	volume  *yaml.Node
-	mounts  []*yaml.Node
-	results framework.Results
-}
-
-func (a *application) infof(field, format string, args ...any) {
-	a.results = append(a.results, krm.Result(framework.Info, a.w.Item, field, format, args...))
-}
-
-func (a *application) warnf(field, format string, args ...any) {
-	a.results = append(a.results, krm.WarningResult(a.w.Item, field, format, args...))
-}
-
-func (a *application) errorf(field, format string, args ...any) {
-	a.results = append(a.results, krm.ErrorResult(a.w.Item, field, format, args...))
-}
-
-// configErrorf reports a problem with a field of the config.
-func (a *application) configErrorf(field, format string, args ...any) {
-	a.results = append(a.results, krm.ErrorResult(a.config, field, format, args...))
+	volume *yaml.Node
+	mounts []*yaml.Node
 }
 
 // apply mounts the files in the workload's target containers, points its references to
 // the ConfigMap at name, and sets the command and args.
 func (a *application) apply(name string, stale map[string]bool) error {
 	targets := a.targetContainers()
-	if krm.HasErrors(a.results) {
+	if a.Failed() {
 		return nil
 	}
 	before := mountPaths(a.w, ownedVolume(a.w, a.generator))

@@ -15,13 +15,13 @@ import (
 func (p *pass) checkPod() bool {
 	ok := true
 	if krm.ScalarAt(p.w.Template.YNode(), "spec", "os", "name") == "windows" {
-		p.errorf(p.w.Field("spec.os.name"),
+		p.Errorf(p.w.Field("spec.os.name"),
 			"a Windows pod cannot have Linux user and group IDs (the API server rejects them): select only Linux workloads in spec.selector, or set securityContext.windowsOptions.runAsUserName in the manifest instead")
 		ok = false
 	}
 	for i, name := range p.cfg.Spec.Containers {
 		if _, found := p.containers[name]; !found {
-			p.errorf(p.w.Field("spec.containers"), "the pod has no container named %q (it has %s): correct spec.containers[%d] in the config, or narrow spec.selector",
+			p.Errorf(p.w.Field("spec.containers"), "the pod has no container named %q (it has %s): correct spec.containers[%d] in the config, or narrow spec.selector",
 				name, p.containerNames(), i)
 			ok = false
 		}
@@ -56,10 +56,9 @@ func (p *pass) warnMissingGroup(uid int64) {
 		if p.effective(scope, runAsGroup) != nil {
 			continue
 		}
-		r := krm.WarningResult(p.w.Item, p.fieldOf(scope)+".securityContext.runAsGroup",
+		krm.Propose(p.Warnf(p.fieldOf(scope)+".securityContext.runAsGroup",
 			"runAsUser %d is set without runAsGroup%s: the process's GID then comes from the image's /etc/passwd entry for UID %d, or is 0 (root's group) when the image has none; set spec.runAsGroup in the config",
-			uid, scopeNote(scope), uid)
-		p.results = append(p.results, krm.Propose(r, uid))
+			uid, scopeNote(scope), uid), uid)
 	}
 }
 
@@ -81,9 +80,9 @@ func (p *pass) warnNonRootWithoutUser() {
 	if len(names) > 1 {
 		containers = "containers " + strings.Join(names, ", ")
 	}
-	p.results = append(p.results, krm.WarningResult(p.w.Item, p.w.Field("spec.securityContext.runAsUser"),
+	p.Warnf(p.w.Field("spec.securityContext.runAsUser"),
 		"%s must run as non-root but no runAsUser is set: the kubelet refuses to start a container unless its image's USER is a numeric UID above 0 (a user name cannot be checked; no USER means root); set spec.runAsUser in the config",
-		containers))
+		containers)
 }
 
 // effective is the value Kubernetes uses for a container's field: its own, or the pod's.
@@ -94,7 +93,7 @@ func (p *pass) effective(container, field string) *yaml.RNode {
 			return v
 		}
 	}
-	spec := lookup(p.w.Template, "spec")
+	spec := krm.Get(p.w.Template, "spec")
 	if spec == nil {
 		return nil
 	}

@@ -39,30 +39,11 @@ func splitPath(field string) []string {
 
 // current is the field's value under parent (the pod spec or a container), or nil.
 func current(parent *yaml.RNode, field string) *yaml.RNode {
-	n := lookup(parent, path(field)...)
+	n := krm.Get(parent, path(field)...)
 	if yaml.IsMissingOrNull(n) {
 		return nil
 	}
 	return n
-}
-
-// lookup is the node at names under parent (krm.Lookup), or nil.
-func lookup(parent *yaml.RNode, names ...string) *yaml.RNode {
-	if n := krm.Lookup(parent.YNode(), names...); n != nil {
-		return yaml.NewRNode(n)
-	}
-	return nil
-}
-
-// lookupCreate is krm.LookupCreate, which also turns fields written without a value
-// ("securityContext:") into empty ones; where a node on the path is not a mapping,
-// kyaml's LookupCreate gives the error.
-func lookupCreate(parent *yaml.RNode, kind yaml.Kind, names ...string) (*yaml.RNode, error) {
-	n := krm.LookupCreate(parent.YNode(), kind, names...)
-	if n == nil {
-		return parent.Pipe(yaml.LookupCreate(kind, names...)) // its errors
-	}
-	return yaml.NewRNode(n), nil
 }
 
 // satisfiedBy tells whether value already gives what the setting wants. A Localhost
@@ -92,14 +73,14 @@ func (s setting) conflicts(value *yaml.RNode) bool {
 func (s setting) apply(parent *yaml.RNode) error {
 	p := path(s.field)
 	if s.field == dropCapabilities {
-		list, err := lookupCreate(parent, yaml.SequenceNode, p...)
+		list, err := krm.Ensure(parent, yaml.SequenceNode, p...)
 		if err != nil {
 			return err
 		}
 		list.YNode().Content = append(list.YNode().Content, s.value.Copy().YNode())
 		return nil
 	}
-	holder, err := lookupCreate(parent, yaml.MappingNode, p[:len(p)-1]...)
+	holder, err := krm.Ensure(parent, yaml.MappingNode, p[:len(p)-1]...)
 	if err != nil {
 		return err
 	}
@@ -113,9 +94,9 @@ func (s setting) apply(parent *yaml.RNode) error {
 // parent's securityContext, and the mappings that this leaves empty.
 func remove(parent *yaml.RNode, field string) error {
 	p := path(field)
-	holder, err := parent.Pipe(yaml.Lookup(p[:len(p)-1]...))
-	if err != nil || holder == nil {
-		return err
+	holder := krm.Get(parent, p[:len(p)-1]...)
+	if holder == nil {
+		return nil
 	}
 	last := p[len(p)-1]
 	if field == dropCapabilities {
@@ -131,9 +112,9 @@ func remove(parent *yaml.RNode, field string) error {
 		return err
 	}
 	for i := len(p) - 1; i > 0; i-- {
-		above, err := parent.Pipe(yaml.Lookup(p[:i-1]...))
-		if err != nil || above == nil {
-			return err
+		above := krm.Get(parent, p[:i-1]...)
+		if above == nil {
+			return nil
 		}
 		if err := above.PipeE(yaml.FieldClearer{Name: p[i-1], IfEmpty: true}); err != nil {
 			return err

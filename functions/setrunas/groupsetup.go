@@ -70,7 +70,7 @@ func (p *pass) setupGroups() error {
 		c := p.containers[name]
 		command := commandOf(c.Node)
 		if len(command) == 0 {
-			p.errorf(p.w.Field(c.Field()+".command"),
+			p.Errorf(p.w.Field(c.Field()+".command"),
 				"container %q has no command, and groupSetup must wrap one: the image's ENTRYPOINT is not known without pulling it; set the container's command (e.g. with ScriptsToConfigMap's command), or remove %q from spec.containers",
 				name, name)
 			continue

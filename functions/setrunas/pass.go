@@ -8,12 +8,12 @@ import (
 	"github.com/unbake/unbake/fnconfigs"
 	"github.com/unbake/unbake/functions/krm"
 	"github.com/unbake/unbake/functions/workload"
-	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // pass is one config applied to one workload.
 type pass struct {
+	krm.Report
 	cfg *fnconfigs.SetRunAs
 	w   workload.Workload
 	// list holds the pod's containers in spec order, and names their names, read once;
@@ -23,7 +23,6 @@ type pass struct {
 	containers map[string]workload.Container
 	rec        record
 	changes    []scopeChanges
-	results    framework.Results
 }
 
 // scopeChanges are the changes made to the pod's ("") or a container's securityContext.
@@ -33,17 +32,13 @@ type scopeChanges struct {
 }
 
 func newPass(cfg *fnconfigs.SetRunAs, w workload.Workload) *pass {
-	p := &pass{cfg: cfg, w: w, list: w.Containers(), containers: map[string]workload.Container{},
+	p := &pass{Report: krm.Report{Item: w.Item}, cfg: cfg, w: w, list: w.Containers(), containers: map[string]workload.Container{},
 		rec: record{krm.ParseRecord(w.Annotation(recordAnnotation))}}
 	for _, c := range p.list {
 		p.names = append(p.names, c.Name())
 		p.containers[c.Name()] = c
 	}
 	return p
-}
-
-func (p *pass) errorf(fieldPath, format string, args ...any) {
-	p.results = append(p.results, krm.ErrorResult(p.w.Item, fieldPath, format, args...))
 }
 
 func (p *pass) changed(container, what string) {
@@ -80,14 +75,14 @@ func (p *pass) run() error {
 		return err
 	}
 	p.warnMissingIDs()
-	if krm.HasErrors(p.results) {
+	if p.Failed() {
 		return nil // the Pod Security check would repeat the conflicts reported
 	}
 	if err := p.checkPodSecurity(); err != nil {
 		return err
 	}
-	if len(p.changes) > 0 && !krm.HasErrors(p.results) {
-		p.results = append(p.results, krm.InfoResult(p.w.Item, "securityContext: %s", p.summary()))
+	if len(p.changes) > 0 && !p.Failed() {
+		p.Infof("", "securityContext: %s", p.summary())
 	}
 	return nil
 }
@@ -95,7 +90,7 @@ func (p *pass) run() error {
 // parent is the node holding the securityContext of the pod ("") or a container.
 func (p *pass) parent(container string) (*yaml.RNode, error) {
 	if container == "" {
-		return lookupCreate(p.w.Template, yaml.MappingNode, "spec")
+		return krm.Ensure(p.w.Template, yaml.MappingNode, "spec")
 	}
 	return p.containers[container].Node, nil
 }
@@ -127,7 +122,7 @@ func (p *pass) set(s setting) error {
 	if s.conflicts(value) {
 		_, mine := p.rec.OwnedBy(config, s.key())
 		if !mine && !p.cfg.Spec.Override {
-			p.errorf(p.fieldOf(s.container)+".securityContext."+s.field,
+			p.Errorf(p.fieldOf(s.container)+".securityContext."+s.field,
 				"%s is %s%s, and SetRunAs %s sets %s: set spec.override: true in the config to replace it, or change the config to match",
 				s.field, krm.Inline(value.YNode()), p.setBy(s.key()), config, krm.Inline(s.value.YNode()))
 			return nil
@@ -169,7 +164,7 @@ func (p *pass) resolvePrecedence(wanted []setting) error {
 				continue
 			}
 			if !p.cfg.Spec.Override {
-				p.errorf(p.w.Field(c.Field()+".securityContext."+s.field),
+				p.Errorf(p.w.Field(c.Field()+".securityContext."+s.field),
 					"container %q sets %s: %s, which takes precedence over the pod-level %s: %s that SetRunAs %s sets: set spec.override: true in the config to remove the container's value, or name the containers to change in spec.containers",
 					p.names[i], s.field, krm.Inline(value.YNode()), s.field, krm.Inline(s.value.YNode()), p.cfg.Metadata.Name)
 				continue

@@ -67,7 +67,7 @@ func (p *pass) checkPodSecurity() error {
 		if r.ForbiddenDetail != "" {
 			detail += " (" + r.ForbiddenDetail + ")"
 		}
-		p.errorf(p.fieldOf(""), "violates PodSecurity %q: %s; set-runas does not change this: fix it in the manifest, or choose a lower spec.profile",
+		p.Errorf(p.fieldOf(""), "violates PodSecurity %q: %s; set-runas does not change this: fix it in the manifest, or choose a lower spec.profile",
 			string(level)+":latest", detail)
 	}
 	return nil

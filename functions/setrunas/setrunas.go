@@ -35,7 +35,7 @@ func transform(cfg *fnconfigs.SetRunAs, rl *krm.ResourceList) error {
 		if err := p.run(); err != nil {
 			return err
 		}
-		rl.Results = append(rl.Results, p.results...)
+		rl.Results = append(rl.Results, p.Results...)
 		return nil
 	})
 }

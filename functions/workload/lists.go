@@ -28,3 +28,23 @@ func IndexNamed(parent *yaml.RNode, name string, path ...string) int {
 	}
 	return -1
 }
+
+// RemoveEntries removes the entries of the list field of parent whose key is want, and
+// the list when that leaves it empty.
+func RemoveEntries(parent *yaml.RNode, field, key, want string) error {
+	list := krm.Get(parent, field)
+	if list == nil {
+		return nil
+	}
+	kept := list.YNode().Content[:0]
+	for _, n := range list.YNode().Content {
+		if krm.ScalarAt(n, key) != want {
+			kept = append(kept, n)
+		}
+	}
+	list.YNode().Content = kept
+	if len(kept) == 0 {
+		return parent.PipeE(yaml.Clear(field))
+	}
+	return nil
+}

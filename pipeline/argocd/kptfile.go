@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/unbake/unbake/fnconfigs"
+	"github.com/unbake/unbake/functions/krm"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -87,10 +88,7 @@ func kptfilePipeline(dir string) (*yaml.RNode, error) {
 	if err != nil {
 		return nil, err
 	}
-	steps, err := pipeline.Pipe(yaml.Lookup("spec", "steps"))
-	if err != nil {
-		return nil, err
-	}
+	steps := krm.Get(pipeline, "spec", "steps")
 	var errs []error
 	if len(k.Pipeline.Validators) > 0 {
 		errs = append(errs, errors.New("Kptfile pipeline.validators: unbake runs mutators only; "+
@@ -135,8 +133,8 @@ func stepConfigs(dir string, m kptFunction) ([]*yaml.RNode, error) {
 	if config.GetKind() != fnconfigs.PipelineKind {
 		return []*yaml.RNode{config}, nil
 	}
-	steps, err := config.Pipe(yaml.Lookup("spec", "steps"))
-	if err != nil || steps == nil {
+	steps := krm.Get(config, "spec", "steps")
+	if steps == nil {
 		return nil, fmt.Errorf("configPath %s: a Pipeline without spec.steps", m.ConfigPath)
 	}
 	return steps.Elements()
