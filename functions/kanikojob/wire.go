@@ -16,14 +16,11 @@ func (b *build) wire(rl *krm.ResourceList) error {
 	uses := false
 	var others []workload.Workload
 	err := rl.Each(func(item *yaml.RNode) error {
-		if krm.Reserved(item) {
-			return nil
-		}
-		w, ok := workload.Of(item)
+		w, by, ok := workload.Candidate(item)
 		if !ok {
 			return nil
 		}
-		if by := krm.GeneratedBy(item); by != "" {
+		if by != "" {
 			if by != generator {
 				others = append(others, w)
 			}

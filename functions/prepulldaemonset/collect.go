@@ -71,14 +71,11 @@ func (c *collection) fromConfig(config *yaml.RNode, ref, fieldPath string) found
 // images, and the others (a kaniko build Job) belong to their generator, whose images the
 // nodes that run the app do not need.
 func (c *collection) discover(item *yaml.RNode) error {
-	if krm.Reserved(item) {
-		return nil
-	}
-	w, ok := workload.Of(item)
+	w, generator, ok := workload.Candidate(item)
 	if !ok {
 		return nil
 	}
-	if generator := krm.GeneratedBy(item); generator != "" {
+	if generator != "" {
 		if !strings.HasPrefix(generator, kind+".") {
 			c.results = append(c.results, krm.InfoResult(item,
 				"images not discovered: %s generated this %s (annotation %s); list an image in spec.images to pre-pull it all the same",

@@ -65,15 +65,12 @@ func Subset(want, have map[string]string) bool {
 func Each(rl *krm.ResourceList, targets fnconfigs.Targets, selectorPath string, visit func(w Workload, picked bool) error) error {
 	matched := false
 	err := rl.Each(func(item *yaml.RNode) error {
-		if krm.Reserved(item) {
-			return nil
-		}
-		w, ok := Of(item)
+		w, generator, ok := Candidate(item)
 		if !ok {
 			return nil
 		}
 		picked := Matches(targets.Selector, item)
-		if generator := krm.GeneratedBy(item); picked && generator != "" && !namesItem(targets.Selector, item) {
+		if picked && generator != "" && !namesItem(targets.Selector, item) {
 			rl.Results = append(rl.Results, leftToGenerator(item, generator, selectorPath))
 			picked = false
 		}

@@ -35,6 +35,19 @@ var templatePaths = map[string]struct {
 	"CronJob":               {"batch", []string{"spec", "jobTemplate", "spec", "template"}},
 }
 
+// Candidate is the workload in item for a function to consider: none for reserved items
+// (a Kptfile, local config) or items without a pod template. generatedBy names the
+// config that generated item, if one did.
+func Candidate(item *yaml.RNode) (w Workload, generatedBy string, ok bool) {
+	if krm.Reserved(item) {
+		return Workload{}, "", false
+	}
+	if w, ok = Of(item); !ok {
+		return Workload{}, "", false
+	}
+	return w, krm.GeneratedBy(item), true
+}
+
 // Of returns the workload in item, or false when item carries no pod template (other
 // kinds, a same-named kind of another API group, or a template that is missing).
 func Of(item *yaml.RNode) (Workload, bool) {
