@@ -209,7 +209,7 @@ func (c *InitChain) Validate() field.ErrorList {
 	spec := field.NewPath("spec")
 	s := &c.Spec
 	errs := c.Metadata.Validate(field.NewPath("metadata"))
-	errs = append(errs, s.Selector.Validate(spec.Child("selector"))...)
+	errs = append(errs, s.Targets.Validate(spec)...)
 	errs = append(errs, validateDNSLabel(s.Volume.Name, spec.Child("volume", "name"))...)
 	if s.Volume.VolumeSource == (corev1.VolumeSource{}) {
 		errs = append(errs, field.Required(spec.Child("volume"), "set a volume source, e.g. emptyDir: {}"))

@@ -57,7 +57,7 @@ func (c *InjectSidecar) IsStrict() bool { return c.Spec.Strict }
 func (c *InjectSidecar) Validate() field.ErrorList {
 	spec := field.NewPath("spec")
 	errs := c.Metadata.Validate(field.NewPath("metadata"))
-	errs = append(errs, c.Spec.Selector.Validate(spec.Child("selector"))...)
+	errs = append(errs, c.Spec.Targets.Validate(spec)...)
 	if len(c.Spec.Containers) == 0 {
 		errs = append(errs, field.Required(spec.Child("containers"), "add at least one sidecar container"))
 	}

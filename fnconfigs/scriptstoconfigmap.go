@@ -117,7 +117,7 @@ func (c *ScriptsToConfigMap) Validate() field.ErrorList {
 		errs = append(errs, field.Invalid(spec.Child("mountPath"), c.Spec.MountPath, "must be an absolute path"))
 	}
 	errs = append(errs, c.validateFiles(spec.Child("files"))...)
-	errs = append(errs, c.Spec.Target.Selector.Validate(spec.Child("target", "selector"))...)
+	errs = append(errs, c.Spec.Target.Targets.Validate(spec.Child("target"))...)
 	names := map[string]bool{}
 	for i, name := range c.Spec.Target.Containers {
 		p := spec.Child("target", "containers").Index(i)

@@ -28,12 +28,22 @@ type Selector struct {
 	Annotations map[string]string `json:"annotations,omitempty"`
 }
 
-// Targets are the shared fields that choose which workloads a function changes.
+// Targets are the shared fields that choose which workloads a function changes. A
+// workload annotated fn.unbake.dev/inject: "false" (on its metadata or its pod template's)
+// is never changed, whatever the selector says, as Istio's sidecar.istio.io/inject.
 type Targets struct {
 	// Selector picks the workloads; omitted, every pod-bearing workload.
 	Selector *Selector `json:"selector,omitempty"`
+	// Exclude drops the workloads it matches from those the selector picks; it has the
+	// selector's fields, and every set criterion must match.
+	Exclude *Selector `json:"exclude,omitempty"`
 	// AllowNoMatch makes a selector that matches nothing a no-op instead of an error.
 	AllowNoMatch bool `json:"allowNoMatch,omitempty"`
+}
+
+// Validate checks the selector and exclude below p.
+func (t Targets) Validate(p *field.Path) field.ErrorList {
+	return append(t.Selector.Validate(p.Child("selector")), t.Exclude.Validate(p.Child("exclude"))...)
 }
 
 // Validate checks the selector's kinds and name globs.

@@ -116,7 +116,7 @@ func (c *SetRunAs) Validate() field.ErrorList {
 	spec := field.NewPath("spec")
 	s := &c.Spec
 	errs := c.Metadata.Validate(field.NewPath("metadata"))
-	errs = append(errs, s.Selector.Validate(spec.Child("selector"))...)
+	errs = append(errs, s.Targets.Validate(spec)...)
 	names := map[string]bool{}
 	for i, name := range s.Containers {
 		errs = append(errs, validateDNSLabel(name, spec.Child("containers").Index(i))...)

@@ -37,6 +37,8 @@ func transform(cfg *fnconfigs.InjectSidecar, rl *krm.ResourceList) error {
 	made := false
 	return workload.Each(rl, cfg.Spec.Targets, "spec.selector", func(w workload.Workload, picked bool) error {
 		if !picked {
+			rl.Results = append(rl.Results, workload.LeftInPlace(w, injectedAnnotation, "InjectSidecar", cfg.Metadata.Name,
+				"as Services may be retargeted to them")...)
 			return nil
 		}
 		if !made {

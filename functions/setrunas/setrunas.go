@@ -29,6 +29,8 @@ func transform(cfg *fnconfigs.SetRunAs, rl *krm.ResourceList) error {
 	}
 	return workload.Each(rl, cfg.Spec.Targets, "spec.selector", func(w workload.Workload, picked bool) error {
 		if !picked {
+			rl.Results = append(rl.Results, workload.LeftInPlace(w, recordAnnotation, "SetRunAs", cfg.Metadata.Name,
+				"as set-runas never weakens a securityContext on its own")...)
 			return nil
 		}
 		p := newPass(cfg, w)

@@ -59,9 +59,15 @@ func Subset(want, have map[string]string) bool {
 	return true
 }
 
+// OptOutAnnotation, "false" on a workload or its pod template, keeps every function that
+// selects workloads from changing it.
+const OptOutAnnotation = "fn.unbake.dev/inject"
+
 // Each calls visit on every workload of rl in list order, telling whether targets pick
-// it, as rl.Each visits items: visit must not keep w beyond the call. When targets pick
-// none and the config does not allow that, it adds an error result on selectorPath to rl.
+// it, as rl.Each visits items: visit must not keep w beyond the call. A workload that
+// exclude matches or that opts out is not picked, so a function removes what it added
+// there before. When the selector matches none and the config does not allow that, it
+// adds an error result on selectorPath to rl.
 func Each(rl *krm.ResourceList, targets fnconfigs.Targets, selectorPath string, visit func(w Workload, picked bool) error) error {
 	matched := false
 	err := rl.Each(func(item *yaml.RNode) error {
@@ -70,11 +76,19 @@ func Each(rl *krm.ResourceList, targets fnconfigs.Targets, selectorPath string, 
 			return nil
 		}
 		picked := Matches(targets.Selector, item)
-		if picked && generator != "" && !namesItem(targets.Selector, item) {
+		matched = matched || picked
+		switch {
+		case !picked:
+		case generator != "" && !namesItem(targets.Selector, item):
 			rl.Results = append(rl.Results, leftToGenerator(item, generator, selectorPath))
 			picked = false
+		case targets.Exclude != nil && Matches(targets.Exclude, item):
+			picked = false
+		case w.optsOut():
+			rl.Results = append(rl.Results, krm.InfoResult(item,
+				"left alone: the workload is annotated %s: \"false\"; remove the annotation to let the config change it", OptOutAnnotation))
+			picked = false
 		}
-		matched = matched || picked
 		return visit(w, picked)
 	})
 	if err != nil {
@@ -86,4 +100,16 @@ func Each(rl *krm.ResourceList, targets fnconfigs.Targets, selectorPath string, 
 			selectorPath, rl.Len(), fnconfigs.WorkloadKinds))
 	}
 	return nil
+}
+
+// LeftInPlace warns where the config of kind no longer picks w but added, before, what
+// its krm.Record in annotation lists: the function leaves it in place, for reason.
+func LeftInPlace(w Workload, annotation, kind, config, reason string) []*framework.Result {
+	keys := krm.ParseRecord(w.Annotation(annotation)).Keys(config)
+	if len(keys) == 0 {
+		return nil
+	}
+	return []*framework.Result{krm.WarningResult(w.Item, w.Field("metadata.annotations"),
+		"%s %s no longer picks this workload but added %s here before: they stay, %s; remove them and the config's entry in the pod-template annotation %s by hand",
+		kind, config, strings.Join(keys, ", "), reason, annotation)}
 }

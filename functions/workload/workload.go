@@ -165,3 +165,9 @@ func (w Workload) IsJob() bool {
 	k := w.Item.GetKind()
 	return k == "Job" || k == "CronJob"
 }
+
+// optsOut tells whether the workload or its pod template is annotated
+// OptOutAnnotation: "false".
+func (w Workload) optsOut() bool {
+	return w.Item.GetAnnotations()[OptOutAnnotation] == "false" || w.Annotation(OptOutAnnotation) == "false"
+}
