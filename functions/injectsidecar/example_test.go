@@ -18,6 +18,8 @@ spec:
     image: nginx:1.27.3-alpine
     ports:
     - {name: http, containerPort: 8080}
+    resources:
+      requests: {cpu: 10m, memory: 32Mi}
 `)
 	// Output:
 	// apiVersion: config.kubernetes.io/v1
@@ -34,7 +36,7 @@ spec:
 	//       metadata:
 	//         labels: {app: web}
 	//         annotations:
-	//           fn.unbake.dev/injected: 'example: container/proxy@595857ebc5'
+	//           fn.unbake.dev/injected: 'example: container/proxy@1a4b5a8ca1'
 	//       spec:
 	//         containers:
 	//         - name: web
@@ -43,6 +45,8 @@ spec:
 	//           image: nginx:1.27.3-alpine
 	//           ports:
 	//           - {name: http, containerPort: 8080}
+	//           resources:
+	//             requests: {cpu: 10m, memory: 32Mi}
 	// functionConfig:
 	//   apiVersion: fn.unbake.dev/v1alpha1
 	//   kind: InjectSidecar
@@ -54,6 +58,8 @@ spec:
 	//       image: nginx:1.27.3-alpine
 	//       ports:
 	//       - {name: http, containerPort: 8080}
+	//       resources:
+	//         requests: {cpu: 10m, memory: 32Mi}
 	// results:
 	// - message: injected sidecar "proxy" into the pod template
 	//   severity: info

@@ -37,6 +37,9 @@ func (in *injection) inject() (bool, error) {
 	}
 	in.checkPorts()
 	in.checkVolumeMounts()
+	if in.cfg.Spec.ExposePort != "" {
+		in.checkAppProbes()
+	}
 	if !changedVolumes && !changedContainers {
 		return false, nil
 	}

@@ -47,6 +47,7 @@ func transform(cfg *fnconfigs.InjectSidecar, rl *krm.ResourceList) error {
 				return err
 			}
 			made = true
+			rl.Results = append(rl.Results, unrequested(containers, rl.FunctionConfig)...)
 		}
 		in := &injection{Report: krm.Report{Item: w.Item, Config: rl.FunctionConfig}, cfg: cfg, w: w, containers: containers, volumes: volumes}
 		changed, err := in.inject()

@@ -8,6 +8,7 @@ import (
 	"github.com/unbake/unbake/functions/krm"
 	"github.com/unbake/unbake/functions/workload"
 	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -75,4 +76,20 @@ func entry(config *yaml.RNode, list string, i int) *yaml.RNode {
 		return entries[i]
 	}
 	return nil
+}
+
+// unrequested warns, once per config, about each sidecar without resource requests:
+// the scheduler then counts it as nothing, and the pod drops to the BestEffort or
+// Burstable class. The proposed values are a start for a small proxy, to be measured.
+func unrequested(containers []part, config *yaml.RNode) []*framework.Result {
+	var results []*framework.Result
+	for _, p := range containers {
+		if len(p.container.Resources.Requests) > 0 {
+			continue
+		}
+		results = append(results, krm.Propose(krm.WarningResult(config, p.configPath+".resources.requests",
+			"sidecar %q has no resource requests, so the scheduler counts it as nothing and the pod loses the Guaranteed QoS class: set requests (and limits) from what it uses; the proposal suits a small proxy",
+			p.name), map[string]string{"cpu": "10m", "memory": "32Mi"}))
+	}
+	return results
 }
