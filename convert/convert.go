@@ -189,6 +189,14 @@ func (c *converter) convert() error {
 		fromCheck = "no value for " + strings.Join(unmatched, ", ") + ": check the image"
 	}
 	if c.build {
+		// The ARGs before the first FROM come first: FROM may use them.
+		kept := c.kept
+		c.kept = nil
+		for i := range c.df.metaArgs {
+			_, text := c.df.source(&c.df.metaArgs[i])
+			c.keep(text)
+		}
+		c.kept = append(c.kept, kept...)
 		c.keep(fromText)
 		c.add(fromLine, fromText, fmt.Sprintf("kept in %s; the workload runs the image the KanikoJob builds", reducedDockerfile), buildRow,
 			joinChecks(fromCheck, "set the destination and the build context in gen-kaniko-job.yaml"))

@@ -37,6 +37,8 @@ func (c *converter) run(it *item) error {
 		case segHousekeeping:
 			if it.build {
 				kept = append(kept, text(s.words))
+			} else if s.why != "" {
+				replaced = append(replaced, fmt.Sprintf("`%s`: nothing (%s)", text(s.words), s.why))
 			}
 		case segCd:
 			if it.build {
@@ -57,6 +59,7 @@ func (c *converter) run(it *item) error {
 				switch h.Replace {
 				case replaceSidecar:
 					replaced = append(replaced, fmt.Sprintf("%s: sidecar %s (%s)", pkg, h.Container, h.Image))
+					checks = append(checks, fmt.Sprintf("%s reaches the app on localhost, but sees none of its files: share a volume if it serves some", h.Container))
 				case replaceStep:
 					replaced = append(replaced, fmt.Sprintf("%s: the image of the %s step", pkg, h.Step))
 				default:
@@ -98,11 +101,15 @@ func (c *converter) run(it *item) error {
 	}
 	if len(kept) > 0 {
 		c.keep("RUN " + strings.Join(kept, " && "))
-		replaced = append(replaced, "the rest kept in "+reducedDockerfile)
+		if len(replaced) > 0 {
+			replaced = append(replaced, "the rest kept in "+reducedDockerfile)
+		} else {
+			replaced = append(replaced, "kept in "+reducedDockerfile)
+		}
 		certainty = buildRow
 	}
 	if len(replaced) == 0 {
-		replaced = append(replaced, "nothing: package index updates and cleanup")
+		replaced = append(replaced, "nothing: package index updates and cache cleanup go with the packages")
 	}
 	c.add(it.line, it.text, strings.Join(replaced, "; "), certainty, strings.Join(checks, "; "))
 	return nil
@@ -132,6 +139,10 @@ func (c *converter) copyInstruction(it *item, sd *instructions.SourcesAndDest, c
 	var entries []*copied
 	for _, sc := range sd.SourceContents {
 		content := sc.Data
+		if sc.Expand {
+			// An unquoted heredoc delimiter (<<EOF) lets BuildKit substitute variables.
+			content, _ = c.df.expand(content, it.env)
+		}
 		d := dest
 		if dirDest {
 			d = path.Join(dest, sc.Path)

@@ -43,7 +43,7 @@ func parseDockerfile(name string, data []byte) (*dockerfile, error) {
 	if err != nil {
 		var unknown *instructions.UnknownInstructionError
 		if errors.As(err, &unknown) {
-			return nil, fmt.Errorf("%s:%d: unknown instruction %q: is %s a Dockerfile?", name, unknown.Line, unknown.Instruction, name)
+			return nil, fmt.Errorf("%s:%d: unknown instruction %q: a typo, or not a Dockerfile", name, unknown.Line, unknown.Instruction)
 		}
 		return nil, fmt.Errorf("%s: %v", name, err)
 	}

@@ -329,7 +329,7 @@ func classifyUser(s *segment) {
 func text(words []string) string {
 	quoted := make([]string, len(words))
 	for i, w := range words {
-		if w == "" || strings.ContainsAny(w, " \t\"'\\$;&|<>*?()[]{}#~") {
+		if w == "" || strings.ContainsAny(w, " \t\"'\\$;&|<>(){}#") {
 			quoted[i] = "'" + strings.ReplaceAll(w, "'", `'\''`) + "'"
 		} else {
 			quoted[i] = w

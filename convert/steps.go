@@ -110,7 +110,7 @@ func (c *converter) gitClone(s *segment) string {
 		revision = "HEAD"
 	}
 	ch.add(step{name: "clone", image: stepImage(stepGitClone), gitClone: &gitCloneStep{repo: s.repo, revision: revision}})
-	return fmt.Sprintf("InitChain %s (add-init-chain.yaml): step clone of %s at %s, revision %s", ch.name, s.repo, s.dir, revision)
+	return fmt.Sprintf("InitChain %s (%s): step clone of %s at %s, revision %s", ch.name, c.chainFile(ch), s.repo, s.dir, revision)
 }
 
 // pipStep makes a pip step on the app's own image: a venv works only with the
@@ -125,12 +125,13 @@ func (c *converter) pipStep(s *segment) (string, bool) {
 	if s.reqFile != "" && !within(s.reqFile, ch.workspace) {
 		return fmt.Sprintf("its requirements file %s and its venv %s are on different volumes", s.reqFile, venv), false
 	}
-	ch.add(step{name: "pip", image: c.base, pip: &pipStep{venv: venv, requirements: s.reqFile, packages: s.pip}})
+	image := c.image()
+	ch.add(step{name: "pip", image: image, pip: &pipStep{venv: venv, requirements: s.reqFile, packages: s.pip}})
 	what := strings.Join(s.pip, ", ")
 	if s.reqFile != "" {
 		what = joinChecks(what, "-r "+s.reqFile)
 	}
-	return fmt.Sprintf("InitChain %s (add-init-chain.yaml): step pip of %s into the venv %s, on %s", ch.name, what, venv, c.base), true
+	return fmt.Sprintf("InitChain %s (%s): step pip of %s into the venv %s, on %s", ch.name, c.chainFile(ch), what, venv, image), true
 }
 
 // download fetches the file of an ADD <URL> in an init step, onto a volume mounted
@@ -145,5 +146,5 @@ func (c *converter) download(url, dest, checksum string) string {
 		env = append(env, [2]string{"SHA256", sum})
 	}
 	ch.add(step{name: "download", image: downloadImage, script: script + "\n", env: env})
-	return fmt.Sprintf("InitChain %s (add-init-chain.yaml): step download of %s, mounted at %s", ch.name, url, dest)
+	return fmt.Sprintf("InitChain %s (%s): step download of %s, mounted at %s", ch.name, c.chainFile(ch), url, dest)
 }

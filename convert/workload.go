@@ -71,7 +71,7 @@ func (c *converter) loadWorkload() error {
 		if err != nil {
 			return fmt.Errorf("--workload: %v", err)
 		}
-		nodes, err := (&kio.ByteReader{Reader: bytes.NewReader(data), OmitReaderAnnotations: true, PreserveSeqIndent: true}).Read()
+		nodes, err := (&kio.ByteReader{Reader: bytes.NewReader(data), PreserveSeqIndent: true}).Read()
 		if err != nil {
 			return fmt.Errorf("--workload %s: not Kubernetes YAML: %v", file, err)
 		}
@@ -212,39 +212,61 @@ func (c *converter) editWorkload() error {
 		}
 		return nil
 	}
-	if err := set("image", c.image()); err != nil {
+	// What the workload sets itself already won over the image's settings: it stays.
+	own := func(field, instruction string) bool {
+		if c.wl.skeleton || ctr.Field(field) == nil {
+			return false
+		}
+		c.checks = append(c.checks, fmt.Sprintf("the workload sets its own %s, which won over the image's %s: it is kept", field, instruction))
+		return true
+	}
+	if f := ctr.Field("image"); f != nil && f.Value.YNode().Kind == yaml.ScalarNode {
+		f.Value.YNode().Value = c.image() // in place: its comments stay
+	} else if err := set("image", c.image()); err != nil {
 		return err
 	}
-	if a.command != nil {
+	switch {
+	case a.command != nil && own("command", "ENTRYPOINT"):
+	case a.command != nil:
 		if err := set("command", a.command); err != nil {
 			return err
 		}
-	}
-	if a.args != nil {
-		if err := set("args", a.args); err != nil {
-			return err
+		if a.args == nil {
+			// Docker drops the image's CMD when the Dockerfile sets ENTRYPOINT; so does
+			// a container with command and no args.
+			if err := ctr.PipeE(yaml.Clear("args")); err != nil {
+				return err
+			}
+		} else if !own("args", "CMD") {
+			if err := set("args", a.args); err != nil {
+				return err
+			}
 		}
-	} else if a.command != nil {
-		// Docker drops the image's CMD when the Dockerfile sets ENTRYPOINT; so does a
-		// container with command and no args.
-		if err := ctr.PipeE(yaml.Clear("args")); err != nil {
+	case a.args != nil && ctr.Field("command") == nil && !own("args", "CMD"):
+		if err := set("args", a.args); err != nil {
 			return err
 		}
 	}
 	for _, e := range a.env {
+		if !c.wl.skeleton && hasKey(ctr, "env", "name", e.name) {
+			c.checks = append(c.checks, fmt.Sprintf("the workload sets its own %s, which won over the image's ENV: it is kept", e.name))
+			continue
+		}
 		if err := appendByKey(ctr, "env", "name", e.name, m("name", e.name, "value", e.value), true); err != nil {
 			return err
 		}
 	}
-	if err := set("workingDir", a.workingDir); err != nil {
-		return err
+	if a.workingDir != "" && !own("workingDir", "WORKDIR") {
+		if err := set("workingDir", a.workingDir); err != nil {
+			return err
+		}
 	}
 	for _, p := range a.ports {
 		if err := appendByKey(ctr, "ports", "containerPort", strconv.Itoa(int(p.number)), portNode(p), false); err != nil {
 			return err
 		}
 	}
-	if a.probe != nil {
+	if a.probe != nil && !own("livenessProbe", "HEALTHCHECK") {
 		if err := set("livenessProbe", m("exec", m("command", a.probe.command), "initialDelaySeconds", int(a.probe.initialDelay),
 			"periodSeconds", int(a.probe.period), "timeoutSeconds", int(a.probe.timeout), "failureThreshold", int(a.probe.failures))); err != nil {
 			return err
@@ -286,6 +308,19 @@ func appendByKey(parent *yaml.RNode, field, key, value string, item *yaml.Node, 
 		}
 	}
 	return list.PipeE(yaml.Append(item))
+}
+
+func hasKey(parent *yaml.RNode, field, key, value string) bool {
+	list := parent.Field(field)
+	if list == nil {
+		return false
+	}
+	for _, el := range list.Value.Content() {
+		if yaml.GetValue(yaml.NewRNode(el).Field(key).Value) == value {
+			return true
+		}
+	}
+	return false
 }
 
 // workloadFiles writes the workload files of the package.
