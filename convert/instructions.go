@@ -161,7 +161,7 @@ func (c *converter) copyInstruction(it *item, sd *instructions.SourcesAndDest, c
 	why := ""
 	switch {
 	case target == "" && beforeBuild:
-		why = "a RUN after it that must be built may read these files"
+		why = "an instruction after it that must be built may read these files"
 	case target == "" && building && c.inBuildDir(dest):
 		why = "it goes into the directory the build works in"
 	default:
@@ -190,6 +190,9 @@ func (c *converter) copyInstruction(it *item, sd *instructions.SourcesAndDest, c
 	container := target
 	if container == "" {
 		container = c.wl.container
+	}
+	if slices.ContainsFunc(entries, func(e *copied) bool { return credentials.MatchString(path.Base(e.destination)) }) {
+		checks = append(checks, "credentials in a ConfigMap: anyone who can read ConfigMaps can read them; a Secret is better")
 	}
 	if chown != "" {
 		checks = append(checks, "ConfigMap files belong to root: fsGroup (SetRunAs) sets their group; --chown has no equivalent")
@@ -309,6 +312,8 @@ func (c *converter) addFile(target string, e *copied) {
 	c.files[target] = append(c.files[target], e)
 	c.cmBytes[target] += e.size
 }
+
+var credentials = regexp.MustCompile(`(?i)htpasswd|passw|secret|token|credential|\.pem$|\.key$`)
 
 var notKeyChars = regexp.MustCompile(`[^-._a-zA-Z0-9]+`)
 

@@ -36,7 +36,7 @@ or be empty; it is written whole or not at all):
     and what to check.
 
 Flags:
-  -f FILE          the Dockerfile (default: DIR of --context/Dockerfile)
+  -f FILE          the Dockerfile (default: Dockerfile in the --context directory)
   --context DIR    the build context COPY and ADD read from (default: .)
   --workload FILE  YAML holding the workload that ran the image (repeatable: its other
                    objects, e.g. the Service, are copied too)
