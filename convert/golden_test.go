@@ -8,8 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/unbake/unbake/pipeline"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+	sigsyaml "sigs.k8s.io/yaml"
 )
 
 // The golden cases: testdata/<case>/ holds
@@ -56,8 +58,9 @@ func TestGolden(t *testing.T) {
 				if err := os.CopyFS(expected, os.DirFS(first)); err != nil {
 					t.Fatal(err)
 				}
-			} else if got, want := packageText(t, first), packageText(t, expected); got != want {
-				t.Errorf("the package differs from %s (UNBAKE_UPDATE_GOLDEN=1 go test ./convert rewrites it):\n%s", expected, diff(want, got))
+			} else {
+				assert.Equal(t, packageText(t, expected), packageText(t, first),
+					"the package differs from %s (UNBAKE_UPDATE_GOLDEN=1 go test ./convert rewrites it)", expected)
 			}
 			checkRendered(t, dir, first)
 		})
@@ -130,8 +133,8 @@ func checkRendered(t *testing.T, dir, pkg string) {
 		if err := os.WriteFile(golden, stdout.Bytes(), 0o644); err != nil {
 			t.Fatal(err)
 		}
-	} else if want := readFile(t, golden); stdout.String() != want {
-		t.Errorf("the rendering differs from %s:\n%s", golden, diff(want, stdout.String()))
+	} else {
+		assert.Equal(t, readFile(t, golden), stdout.String(), "the rendering differs from %s", golden)
 	}
 	var manifests bytes.Buffer
 	for _, name := range workloadFileNames(t, pkg) {
@@ -142,28 +145,26 @@ func checkRendered(t *testing.T, dir, pkg string) {
 	}
 }
 
-// pipelineOf is a Pipeline config whose steps are the configs of the package's Kptfile.
+// pipelineOf is a Pipeline config whose steps are the configs of the package's Kptfile,
+// in its order.
 func pipelineOf(t *testing.T, pkg string) string {
 	t.Helper()
-	kptfile, err := yaml.ReadFile(filepath.Join(pkg, "Kptfile"))
-	if err != nil {
-		t.Fatal(err)
+	var kptfile struct {
+		Pipeline struct {
+			Mutators []struct {
+				ConfigPath string `json:"configPath"`
+			} `json:"mutators"`
+		} `json:"pipeline"`
 	}
-	mutators, err := kptfile.Pipe(yaml.Lookup("pipeline", "mutators"))
-	if err != nil || mutators == nil {
-		t.Fatalf("Kptfile: no pipeline.mutators (%v)", err)
+	if err := sigsyaml.Unmarshal([]byte(readFile(t, filepath.Join(pkg, "Kptfile"))), &kptfile); err != nil {
+		t.Fatal(err)
 	}
 	var b strings.Builder
 	b.WriteString("apiVersion: fn.unbake.dev/v1alpha1\nkind: Pipeline\nmetadata:\n  name: converted\nspec:\n  steps:\n")
-	for _, mut := range mutators.Content() {
-		config := readFile(t, filepath.Join(pkg, yaml.GetValue(yaml.NewRNode(mut).Field("configPath").Value)))
-		for i, line := range strings.Split(strings.TrimRight(config, "\n"), "\n") {
-			prefix := "      "
-			if i == 0 {
-				prefix = "    - "
-			}
-			b.WriteString(prefix + line + "\n")
-		}
+	for _, step := range kptfile.Pipeline.Mutators {
+		config := readFile(t, filepath.Join(pkg, step.ConfigPath))
+		// Each config, indented as an item of steps.
+		b.WriteString("    - " + strings.ReplaceAll(strings.TrimRight(config, "\n"), "\n", "\n      ") + "\n")
 	}
 	return b.String()
 }
@@ -211,22 +212,4 @@ func readFile(t *testing.T, file string) string {
 		t.Fatalf("%v (UNBAKE_UPDATE_GOLDEN=1 go test ./convert writes it)", err)
 	}
 	return string(data)
-}
-
-// diff shows where two texts start to differ.
-func diff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	i := 0
-	for i < len(w) && i < len(g) && w[i] == g[i] {
-		i++
-	}
-	var b strings.Builder
-	b.WriteString("first difference at line " + strconv.Itoa(i+1) + ":\n")
-	for k := i; k < min(len(w), i+4); k++ {
-		b.WriteString(" - " + w[k] + "\n")
-	}
-	for k := i; k < min(len(g), i+4); k++ {
-		b.WriteString(" + " + g[k] + "\n")
-	}
-	return b.String()
 }

@@ -43,11 +43,7 @@ func TestConvert(t *testing.T) {
 				},
 				"unbake run -f": func(t *testing.T, pkg string) []*yaml.RNode {
 					writePipeline(t, pkg, "converted")
-					stdout, stderr, err := run(t, pkg, filepath.Join(unbakeBin, "unbake"), "run", "-f", "pipeline.yaml", ".")
-					if err != nil {
-						t.Fatalf("unbake run -f: %v\n%s", err, stderr)
-					}
-					return parse(t, stdout)
+					return renderRunFiles(t, pkg)
 				},
 			}
 			for name, render := range renders {
