@@ -178,7 +178,6 @@ func (c *converter) injectSidecar() *yaml.Node {
 	}
 	n := m("metadata", m("name", c.wl.name+"-sidecars"),
 		"spec", m("selector", c.selector(), "containers", containers))
-	n.HeadComment = "The helper programs the Dockerfile installed, each from its stock image in a container\nof its own (CONVERSION.md says which and why)."
 	return n
 }
 
@@ -209,8 +208,6 @@ func (c *converter) initChain(ch *chain) *yaml.Node {
 	n := m("metadata", m("name", ch.name),
 		"spec", m("selector", c.selector(), "volume", m("name", ch.name, "emptyDir", m()),
 			"workspacePath", ch.workspace, "steps", steps, "appMounts", []*yaml.Node{mount}))
-	n.HeadComment = "What the Dockerfile's RUN and ADD fetched at build time, done by init containers before\n" +
-		"the app starts, on a volume the app sees where the image had the files."
 	return n
 }
 
@@ -261,7 +258,6 @@ func (c *converter) scriptsToConfigMap(target string) *yaml.Node {
 	}
 	n := m("metadata", m("name", truncate(name, 63)),
 		"spec", m("files", files, "target", m("selector", c.selector(), "containers", []string{container})))
-	n.HeadComment = "The files the Dockerfile COPYed, in a ConfigMap mounted at their destinations\n(read-only: a program that writes there needs an emptyDir instead)."
 	return n
 }
 
@@ -273,7 +269,6 @@ func (c *converter) setRunAs() *yaml.Node {
 	n := m("metadata", m("name", c.wl.name+"-user"),
 		"spec", m("selector", c.selector(), "containers", []string{c.wl.container},
 			"runAsUser", c.runAs.user, "runAsGroup", c.runAs.group))
-	n.HeadComment = fmt.Sprintf("The Dockerfile's USER (line %d), for the app container only: the sidecars run as their images say.", c.runAs.line)
 	return n
 }
 
@@ -281,10 +276,6 @@ func (c *converter) kanikoJob() *yaml.Node {
 	n := m("metadata", m("name", "build-"+c.wl.name, "namespace", c.wl.namespace),
 		"spec", m("context", "git://git.example.com/"+c.wl.name+".git#refs/heads/main",
 			"dockerfile", reducedDockerfile, "destinations", []string{c.destination()}))
-	n.HeadComment = "Builds what no Kubernetes feature replaces (" + reducedDockerfile + ") in the cluster, and wires\n" +
-		"the built tag into the workload. Set context to the repository holding " + reducedDockerfile + "\n" +
-		"and the build context, and destinations to your registry; revision (or Argo CD's\n" +
-		"ARGOCD_APP_REVISION) adds the commit's tag."
 	return n
 }
 
@@ -316,7 +307,6 @@ func (c *converter) kustomization(resources []string, steps []fnStep) []byte {
 	n := m("apiVersion", "kustomize.config.k8s.io/v1beta1", "kind", "Kustomization",
 		"metadata", m("name", c.wl.name, "annotations", m("config.kubernetes.io/local-config", "true")),
 		"resources", resources, "transformers", transformers)
-	n.HeadComment = "The same package for kustomize: kustomize build --enable-alpha-plugins --enable-exec ."
 	text, _ := yaml.NewRNode(n).String()
 	return []byte(text)
 }

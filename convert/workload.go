@@ -165,8 +165,6 @@ func (c *converter) skeleton() *yaml.RNode {
 		"spec", m("replicas", 1, "selector", m("matchLabels", m("app", c.wl.name)),
 			"template", m("metadata", m("labels", m("app", c.wl.name)),
 				"spec", m("containers", []*yaml.Node{m("name", c.wl.container, "image", c.image())}))))
-	n.HeadComment = fmt.Sprintf("The workload that ran the derived image, written by unbake convert: it runs %s.\n"+
-		"The function configs of the package add what the Dockerfile baked in (CONVERSION.md).", c.image())
 	return yaml.NewRNode(n)
 }
 
@@ -182,7 +180,6 @@ func (c *converter) service() *yaml.RNode {
 	n := m("apiVersion", "v1", "kind", "Service",
 		"metadata", m("name", c.wl.name, "labels", m("app", c.wl.name)),
 		"spec", m("selector", m("app", c.wl.name), "ports", ports))
-	n.HeadComment = "The Dockerfile's EXPOSE, as a Service of the workload."
 	return yaml.NewRNode(n)
 }
 
