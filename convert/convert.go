@@ -143,6 +143,7 @@ type item struct {
 	cmd  instructions.Command
 	line int
 	text string
+	raw  string // its lines as written
 	env  *vars  // the variables before it
 	cwd  string // the WORKDIR before it
 	segs []segment
@@ -193,8 +194,7 @@ func (c *converter) convert() error {
 		kept := c.kept
 		c.kept = nil
 		for i := range c.df.metaArgs {
-			_, text := c.df.source(&c.df.metaArgs[i])
-			c.keep(text)
+			c.keep(c.df.raw(&c.df.metaArgs[i]))
 		}
 		c.kept = append(c.kept, kept...)
 		c.keep(fromText)
@@ -224,7 +224,7 @@ func (c *converter) keepStage(i int, st instructions.Stage) {
 	c.add(line, text, fmt.Sprintf("kept in %s: stage %s of a multi-stage build", reducedDockerfile, name), buildRow, "")
 	for _, cmd := range st.Commands {
 		l, t := c.df.source(cmd)
-		c.keep(t)
+		c.keep(c.df.raw(cmd))
 		c.add(l, t, fmt.Sprintf("kept in %s (stage %s)", reducedDockerfile, name), buildRow, "")
 	}
 }
@@ -245,7 +245,7 @@ func (c *converter) firstPass(st instructions.Stage) []item {
 	var clones []*segment
 	for _, cmd := range st.Commands {
 		line, text := c.df.source(cmd)
-		it := item{cmd: cmd, line: line, text: text, env: env.clone(), cwd: cwd}
+		it := item{cmd: cmd, line: line, text: text, raw: c.df.raw(cmd), env: env.clone(), cwd: cwd}
 		switch cmd := cmd.(type) {
 		case *instructions.ArgCommand:
 			for _, kv := range cmd.Args {
@@ -418,7 +418,7 @@ func (c *converter) second(it *item, beforeBuild, building bool) error {
 		return c.run(it)
 	case *instructions.CopyCommand:
 		if cmd.From != "" {
-			c.keep(it.text)
+			c.keep(it.raw)
 			c.add(it.line, it.text, "kept in "+reducedDockerfile, buildRow, "COPY --from copies out of another stage or image: a build")
 			return nil
 		}
@@ -466,7 +466,7 @@ func (c *converter) second(it *item, beforeBuild, building bool) error {
 // it also needs.
 func (c *converter) keptToo(it *item, beforeBuild bool, replaced string) {
 	if beforeBuild {
-		c.keep(it.text)
+		c.keep(it.raw)
 		replaced += fmt.Sprintf("; also kept in %s for the build after it", reducedDockerfile)
 	}
 	c.add(it.line, it.text, replaced, sure, "")
@@ -496,7 +496,7 @@ func (c *converter) envInstruction(it *item, cmd *instructions.EnvCommand, befor
 	}
 	replaced := "env of the container"
 	if beforeBuild {
-		c.keep(it.text)
+		c.keep(it.raw)
 		replaced += fmt.Sprintf("; also kept in %s for the build after it", reducedDockerfile)
 	}
 	c.add(it.line, it.text, replaced, certainty, strings.Join(checks, "; "))
@@ -509,7 +509,7 @@ func (c *converter) argInstruction(it *item, cmd *instructions.ArgCommand, befor
 	}
 	replaced := "substituted with its default (" + strings.Join(values, ", ") + ")"
 	if beforeBuild {
-		c.keep(it.text)
+		c.keep(it.raw)
 		replaced += fmt.Sprintf("; also kept in %s", reducedDockerfile)
 	}
 	c.add(it.line, it.text, replaced, sure, "a --build-arg value given to docker build is not known here")

@@ -21,7 +21,7 @@ import (
 // RUN of Dockerfile.unbake.
 func (c *converter) run(it *item) error {
 	if it.segs == nil {
-		c.keep(it.text)
+		c.keep(it.raw)
 		c.add(it.line, it.text, "kept in "+reducedDockerfile, buildRow,
 			"must be built: the exec form, heredocs and RUN flags (--mount, --network) are kept as written")
 		return nil
@@ -168,7 +168,7 @@ func (c *converter) copyInstruction(it *item, sd *instructions.SourcesAndDest, c
 		why = c.tooBig(entries, target)
 	}
 	if why != "" {
-		c.keep(it.text)
+		c.keep(it.raw)
 		c.add(it.line, it.text, "kept in "+reducedDockerfile, buildRow, why)
 		return nil
 	}
@@ -377,7 +377,7 @@ func (c *converter) applyChmods() {
 // archive a build, anything else a COPY.
 func (c *converter) addInstruction(it *item, cmd *instructions.AddCommand, beforeBuild, building bool) error {
 	if it.build {
-		c.keep(it.text)
+		c.keep(it.raw)
 		c.add(it.line, it.text, "kept in "+reducedDockerfile, buildRow, "ADD unpacks a local archive into the image: a ConfigMap cannot hold the unpacked tree")
 		return nil
 	}
@@ -394,7 +394,7 @@ func (c *converter) addInstruction(it *item, cmd *instructions.AddCommand, befor
 		return c.copyInstruction(it, &cmd.SourcesAndDest, cmd.Chmod, cmd.Chown, beforeBuild, building)
 	}
 	if len(local) > 0 || len(urls) > 1 || beforeBuild {
-		c.keep(it.text)
+		c.keep(it.raw)
 		c.add(it.line, it.text, "kept in "+reducedDockerfile, buildRow, "an ADD of several sources with URLs, or one a later build reads, stays in the build")
 		return nil
 	}
@@ -460,7 +460,7 @@ func (c *converter) user(it *item, cmd *instructions.UserCommand, beforeBuild bo
 	c.runAs = &runAs{user: uid, group: gid, line: it.line}
 	replaced := fmt.Sprintf("SetRunAs (set-runas.yaml): runAsUser %d, runAsGroup %d", uid, gid)
 	if beforeBuild {
-		c.keep(it.text)
+		c.keep(it.raw)
 		replaced += "; also kept in " + reducedDockerfile + " for the build after it"
 	}
 	c.add(it.line, it.text, replaced, certainty, strings.Join(checks, "; "))

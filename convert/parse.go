@@ -111,6 +111,17 @@ func (d *dockerfile) words(line string, env *vars) []string {
 	return words
 }
 
+// raw is the instruction's lines as written, for Dockerfile.unbake: heredocs and
+// continuation lines stay as they were.
+func (d *dockerfile) raw(cmd instructions.Command) string {
+	loc := cmd.Location()
+	if len(loc) == 0 {
+		return cmd.Name()
+	}
+	start, end := loc[0].Start.Line, min(loc[len(loc)-1].End.Line, len(d.lines))
+	return strings.TrimRight(strings.Join(d.lines[start-1:end], "\n"), " \t")
+}
+
 // source is the instruction's text as written, continuation lines joined.
 func (d *dockerfile) source(cmd instructions.Command) (int, string) {
 	loc := cmd.Location()
