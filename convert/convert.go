@@ -78,8 +78,6 @@ type converter struct {
 	build   bool     // something must be built
 	kept    []string // Dockerfile.unbake, instruction by instruction
 	shell   []string
-	cwd     string
-	env     *vars
 	app     container
 	volumes []string // VOLUME paths
 
@@ -120,8 +118,7 @@ func Convert(opts Options) (*Package, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &converter{opts: opts, context: opts.Context, df: df, env: &vars{},
-		shell: []string{"/bin/sh", "-c"}, cwd: "/",
+	c := &converter{opts: opts, context: opts.Context, df: df, shell: []string{"/bin/sh", "-c"},
 		files: map[string][]*copied{}, copies: map[string][]byte{}, cmBytes: map[string]int{},
 		chmods: map[string]int32{}, users: map[string]int64{},
 		cmd: startCommand{row: -1}, entrypoint: startCommand{row: -1}}
@@ -152,9 +149,12 @@ type item struct {
 }
 
 func (c *converter) convert() error {
+	// The ARGs before the first FROM reach only the FROM lines; in the stage, its own
+	// ARGs and ENVs count.
+	meta := &vars{}
 	for _, a := range c.df.metaArgs {
 		for _, kv := range a.Args {
-			c.env.set(kv.Key, kv.ValueString())
+			meta.set(kv.Key, kv.ValueString())
 		}
 	}
 	stages := c.df.stages
@@ -162,7 +162,7 @@ func (c *converter) convert() error {
 	for i, st := range stages[:len(stages)-1] {
 		c.keepStage(i, st)
 	}
-	base, unmatched := c.df.expand(final.BaseName, c.env)
+	base, unmatched := c.df.expand(final.BaseName, meta)
 	c.base = base
 	fromLine, fromText := stageSource(c.df, final)
 	fromStage := slices.ContainsFunc(stages[:len(stages)-1], func(s instructions.Stage) bool { return s.Name != "" && s.Name == base })
@@ -175,8 +175,6 @@ func (c *converter) convert() error {
 	if err := c.loadWorkload(); err != nil {
 		return err
 	}
-	// The stage's ARGs before FROM reach only FROM; in the stage, the stage's own ARGs count.
-	c.env = &vars{}
 	items := c.firstPass(final)
 	last := -1
 	for i, it := range items {
@@ -412,7 +410,6 @@ func within(p, dir string) bool {
 // second converts one instruction of the final stage. beforeBuild: a later instruction
 // must be built, so this one may be its input; building: something is built at all.
 func (c *converter) second(it *item, beforeBuild, building bool) error {
-	c.env, c.cwd = it.env, it.cwd
 	switch cmd := it.cmd.(type) {
 	case *instructions.RunCommand:
 		return c.run(it)

@@ -41,7 +41,8 @@ Flags:
   --workload FILE  YAML holding the workload that ran the image (repeatable: its other
                    objects, e.g. the Service, are copied too)
   -o DIR           where the package goes (default: unbake-<name>)
-  --name NAME      the name of the written workload and configs (default: from the image)
+  --name NAME      the name of the written workload and configs (default: from the
+                   image; with --workload, the workload's name)
   --image REPO     where a remaining build is pushed (default: registry.example.com/<name>)
 
 Exit status:

@@ -88,7 +88,7 @@ func (c *converter) pack() (*Package, error) {
 	addConfig := func(file, function, kind string, n *yaml.Node) error {
 		text, err := c.config(kind, function, n)
 		if err != nil {
-			return fmt.Errorf("internal error: the generated %s is invalid: %v", file, err)
+			return fmt.Errorf("%s would be invalid (check the Dockerfile's values, e.g. credentials in a URL; otherwise it is a bug of unbake convert): %v", file, err)
 		}
 		files[file] = text
 		steps = append(steps, fnStep{file, function})
