@@ -68,3 +68,11 @@ func TestHelpersTable(t *testing.T) {
 	assert.Nil(t, lookupHelper("libpq5"))
 	assert.Equal(t, "nginx", lookupHelper(packageName("nginx=1.22.1-9")).Container)
 }
+
+// TestREADMEHasHelp: the README shows `unbake convert --help` as the command prints it.
+func TestREADMEHasHelp(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	require.NoError(t, err)
+	assert.Contains(t, string(readme), "$ unbake convert --help\n"+Help+"```",
+		"README.md: paste the output of `bin/unbake convert --help` under \"Migrating a Dockerfile\"")
+}
