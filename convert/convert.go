@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/unbake/unbake/fnconfigs"
 )
 
 // Options of a conversion.
@@ -29,6 +30,9 @@ type Options struct {
 	// Image is the repository what must still be built is pushed to; default
 	// registry.example.com/<name>.
 	Image string
+	// Revision is the git commit the build is tagged with (KanikoJob revision); default
+	// Argo CD's ARGOCD_APP_REVISION when the function runs.
+	Revision string
 }
 
 // Package is the converted package: its files by slash-separated path.
@@ -106,6 +110,9 @@ func Convert(opts Options) (*Package, error) {
 	}
 	if info, err := os.Stat(opts.Context); err != nil || !info.IsDir() {
 		return nil, fmt.Errorf("--context %s: not a directory: give the build context, the directory COPY and ADD read from", opts.Context)
+	}
+	if opts.Revision != "" && !fnconfigs.IsRevision(opts.Revision) {
+		return nil, fmt.Errorf("--revision %s: %s", opts.Revision, fnconfigs.RevisionRule)
 	}
 	if opts.Dockerfile == "" {
 		opts.Dockerfile = filepath.Join(opts.Context, "Dockerfile")

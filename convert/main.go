@@ -44,6 +44,8 @@ Flags:
   --name NAME      the name of the written workload and configs (default: from the
                    image; with --workload, the workload's name)
   --image REPO     where a remaining build is pushed (default: registry.example.com/<name>)
+  --revision SHA   the git commit a remaining build is also tagged with (default: Argo
+                   CD's ARGOCD_APP_REVISION, when gen-kaniko-job runs in Argo CD)
 
 Exit status:
   0  converted: nothing is left to build
@@ -69,6 +71,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&out, "o", "", "")
 	fs.StringVar(&opts.Name, "name", "", "")
 	fs.StringVar(&opts.Image, "image", "", "")
+	fs.StringVar(&opts.Revision, "revision", "", "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(stdout, Help)

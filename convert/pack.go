@@ -275,7 +275,7 @@ func (c *converter) setRunAs() *yaml.Node {
 func (c *converter) kanikoJob() *yaml.Node {
 	n := m("metadata", m("name", "build-"+c.wl.name, "namespace", c.wl.namespace),
 		"spec", m("context", "git://git.example.com/"+c.wl.name+".git#refs/heads/main",
-			"dockerfile", reducedDockerfile, "destinations", []string{c.destination()}))
+			"dockerfile", reducedDockerfile, "destinations", []string{c.destination()}, "revision", c.opts.Revision))
 	return n
 }
 
