@@ -195,7 +195,7 @@ demo-convert: build
 # Runs every fuzz target for FUZZTIME each (make test runs them on their seed corpus only).
 FUZZTIME ?= 30s
 fuzz:
-	@for pkg in $$(go list ./functions/... ./pipeline/...); do \
+	@for pkg in $$(go list ./functions/... ./pipeline/... ./convert/...); do \
 	  for target in $$(go test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
 	    echo "== $$pkg $$target"; go test $$pkg -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) || exit 1; \
 	  done; \
