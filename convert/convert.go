@@ -159,10 +159,15 @@ func (c *converter) convert() error {
 	// The ARGs before the first FROM reach only the FROM lines; in the stage, its own
 	// ARGs and ENVs count.
 	meta := &vars{}
-	for _, a := range c.df.metaArgs {
-		for _, kv := range a.Args {
+	for i := range c.df.metaArgs {
+		var values []string
+		for _, kv := range c.df.metaArgs[i].Args {
 			meta.set(kv.Key, kv.ValueString())
+			values = append(values, kv.Key+"="+kv.ValueString())
 		}
+		line, text := c.df.source(&c.df.metaArgs[i])
+		c.add(line, text, "substituted into FROM with its default ("+strings.Join(values, ", ")+")", sure,
+			"a --build-arg value given to docker build is not known here")
 	}
 	stages := c.df.stages
 	final := stages[len(stages)-1]
@@ -172,13 +177,9 @@ func (c *converter) convert() error {
 	base, unmatched := c.df.expand(final.BaseName, meta)
 	c.base = base
 	fromLine, fromText := stageSource(c.df, final)
-	fromStage := slices.ContainsFunc(stages[:len(stages)-1], func(s instructions.Stage) bool { return s.Name != "" && s.Name == base })
-	if fromStage || len(stages) > 1 {
-		c.build = true
-	}
-	if base == "scratch" {
-		return fmt.Errorf("%s:%d: FROM scratch: there is no base image to run; an image built from scratch must stay a build", filepath.Base(c.opts.Dockerfile), fromLine)
-	}
+	// A multi-stage build copies what earlier stages built; an image FROM scratch has
+	// nothing to run until it is built.
+	c.build = len(stages) > 1 || base == "scratch"
 	if err := c.loadWorkload(); err != nil {
 		return err
 	}
