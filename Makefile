@@ -48,13 +48,13 @@ ARGOCD_CMP_SERVER := $(TOOLS)/argocd-cmp-server-$(ARGOCD_VERSION)
 
 export PATH := $(BIN):$(TOOLS):$(PATH)
 
-.PHONY: all build test unit e2e e2e-containers e2e-argocd acceptance node node-deps nginx podman images plugins demo fuzz golden-update bench bench-tools bench-check fmt vet tools clean
+.PHONY: all build test unit e2e e2e-containers e2e-argocd acceptance node node-deps nginx podman images plugins demo demo-convert fuzz golden-update bench bench-tools bench-check fmt vet tools clean
 
 all: build
 
 build:
 	@mkdir -p $(BIN)
-	go build -trimpath -ldflags "-s -w" -o $(BIN)/ ./functions/... ./pipeline/...
+	go build -trimpath -ldflags "-s -w" -o $(BIN)/ ./functions/... ./pipeline/... ./convert/...
 
 tools: $(KUSTOMIZE)
 
@@ -189,17 +189,25 @@ node: build tools $(KUBE_APISERVER) $(ETCD) $(NODE_BIN)/kubelet $(NODE_BIN)/kube
 demo: build tools
 	$(KUSTOMIZE) build --enable-alpha-plugins --enable-exec examples/tensorboard-basic-auth/kustomize
 
+# Converts the TensorBoard Dockerfile of convert/testdata (nginx, htpasswd and a start script
+# baked into tensorflow/tensorflow) into a package in a temporary directory and prints its
+# CONVERSION.md and Kptfile.
+demo-convert: build
+	@out=$$(mktemp -d)/tensorboard; \
+	  $(BIN)/unbake convert --context convert/testdata/tensorboard/in --name tensorboard -o $$out; \
+	  echo; cat $$out/CONVERSION.md; echo; echo "== $$out/Kptfile"; cat $$out/Kptfile; rm -rf $$(dirname $$out)
+
 # Runs every fuzz target for FUZZTIME each (make test runs them on their seed corpus only).
 FUZZTIME ?= 30s
 fuzz:
-	@for pkg in $$(go list ./functions/... ./pipeline/...); do \
+	@for pkg in $$(go list ./functions/... ./pipeline/... ./convert/...); do \
 	  for target in $$(go test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
 	    echo "== $$pkg $$target"; go test $$pkg -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) || exit 1; \
 	  done; \
 	done
 
 golden-update:
-	UNBAKE_UPDATE_GOLDEN=1 go test ./functions/...
+	UNBAKE_UPDATE_GOLDEN=1 go test ./functions/... ./convert/...
 
 # Wall time and peak RSS of each function against a no-op kyaml function, as ratios, and
 # the goals of issue #10 (BENCHMARKS.md): ROUNDS alternating runs per measurement (the

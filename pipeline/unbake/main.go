@@ -4,9 +4,11 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 
@@ -43,6 +45,8 @@ func run(args []string) int {
 		return runPipeline(args[2:])
 	case "install-plugins":
 		return installPlugins(args[2:])
+	case "convert":
+		return convert(args[2:])
 	case "argocd-discover", "argocd-generate":
 		return argocd.Main(args[1], args[2:], os.Stdout, os.Stderr)
 	}
@@ -87,6 +91,43 @@ func installPlugins(args []string) int {
 	return 0
 }
 
+// convert is `unbake convert`: it runs unbake-convert, found beside this executable or
+// on PATH, as git runs its subcommands. BuildKit's Dockerfile parser lives in that binary
+// only, so the functions' binaries and images do not carry it.
+func convert(args []string) int {
+	program := ""
+	if self, err := os.Executable(); err == nil {
+		if beside := filepath.Join(filepath.Dir(self), "unbake-convert"); isFile(beside) {
+			program = beside
+		}
+	}
+	if program == "" {
+		found, err := exec.LookPath("unbake-convert")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "unbake convert: unbake-convert is neither beside unbake nor on PATH: `make build` writes it to bin/")
+			return 1
+		}
+		program = found
+	}
+	cmd := exec.Command(program, args...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &exit) && exit.ExitCode() > 0:
+		return exit.ExitCode()
+	}
+	fmt.Fprintf(os.Stderr, "unbake convert: %v\n", err)
+	return 1
+}
+
+func isFile(path string) bool {
+	info, err := os.Stat(path)
+	return err == nil && info.Mode().IsRegular()
+}
+
 // stdinIsData tells a pipe or file on stdin from a terminal or /dev/null.
 func stdinIsData() bool {
 	info, err := os.Stdin.Stat()
@@ -101,6 +142,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "  unbake run -f PIPELINE.yaml [DIR]      the same on the manifests in DIR, as a YAML stream")
 	fmt.Fprintln(w, "  unbake < resource-list.yaml            run the function of the functionConfig's kind")
 	fmt.Fprintln(w, "  unbake install-plugins DIR             link unbake as kustomize's legacy plugin of every kind")
+	fmt.Fprintln(w, "  unbake convert [-f Dockerfile] ...     turn a derived Dockerfile into a package (convert --help)")
 	fmt.Fprintln(w, "  unbake argocd-discover                 Argo CD plugin: print how . renders, if it uses unbake")
 	fmt.Fprintln(w, "  unbake argocd-generate                 Argo CD plugin: render . as a YAML stream (pipeline/argocd)")
 	fmt.Fprintln(w, "\nFunctions:")

@@ -35,13 +35,7 @@ func TestPipeline(t *testing.T) {
 					}
 					return parse(t, stdout)
 				},
-				"unbake run -f": func(t *testing.T, pkg string) []*yaml.RNode {
-					stdout, stderr, err := run(t, pkg, filepath.Join(unbakeBin, "unbake"), "run", "-f", "pipeline.yaml", ".")
-					if err != nil {
-						t.Fatalf("unbake run -f: %v\n%s", err, stderr)
-					}
-					return parse(t, stdout)
-				},
+				"unbake run -f": renderRunFiles,
 			}
 			for name, render := range renders {
 				t.Run(name, func(t *testing.T) {
@@ -54,6 +48,16 @@ func TestPipeline(t *testing.T) {
 			}
 		})
 	}
+}
+
+// renderRunFiles runs `unbake run -f pipeline.yaml .` in pkg.
+func renderRunFiles(t *testing.T, pkg string) []*yaml.RNode {
+	t.Helper()
+	stdout, stderr, err := run(t, pkg, filepath.Join(unbakeBin, "unbake"), "run", "-f", "pipeline.yaml", ".")
+	if err != nil {
+		t.Fatalf("unbake run -f: %v\n%s", err, stderr)
+	}
+	return parse(t, stdout)
 }
 
 // writePipeline writes pkg/pipeline.yaml: a local-config Pipeline whose steps are the

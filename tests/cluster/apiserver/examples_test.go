@@ -11,15 +11,25 @@ import (
 )
 
 // TestExamplesAreAccepted applies every example's rendered output (expected.yaml, which
-// the e2e tests prove equal to the kustomize and kpt renderings): first as a server-side
-// dry run, then for real, twice, then checks that applying again would change nothing.
+// the e2e tests prove equal to the kustomize and kpt renderings), and the rendered output
+// of every package `unbake convert` writes in its golden cases (convert/testdata/*/
+// rendered.yaml, proven equal to them the same way): first as a server-side dry run, then
+// for real, twice, then checks that applying again would change nothing.
 func TestExamplesAreAccepted(t *testing.T) {
 	files, err := filepath.Glob("../../../examples/*/expected.yaml")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no examples/*/expected.yaml found (%v)", err)
 	}
-	for _, file := range files {
-		t.Run(filepath.Base(filepath.Dir(file)), func(t *testing.T) {
+	converted, err := filepath.Glob("../../../convert/testdata/*/rendered.yaml")
+	if err != nil || len(converted) == 0 {
+		t.Fatalf("no convert/testdata/*/rendered.yaml found (%v)", err)
+	}
+	for _, file := range append(files, converted...) {
+		name := filepath.Base(filepath.Dir(file))
+		if strings.Contains(filepath.ToSlash(file), "/convert/testdata/") {
+			name = "convert-" + name
+		}
+		t.Run(name, func(t *testing.T) {
 			prepareNamespaces(t, file)
 			if out, err := testEnv.kubectl(t, "--warnings-as-errors", "apply", "--server-side", "--dry-run=server", "-f", file); err != nil {
 				t.Fatalf("server-side dry run rejected %s: %v\n%s", file, err, out)
