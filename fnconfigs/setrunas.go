@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
@@ -60,8 +61,44 @@ type SetRunAsSpec struct {
 	// The containers need an explicit command: the image's ENTRYPOINT is not known without
 	// pulling it.
 	GroupSetup *GroupSetup `json:"groupSetup,omitempty"`
+	// ReadOnlyRootFilesystem sets readOnlyRootFilesystem in the securityContext of the
+	// containers named in containers, or of every container of the pod: the image's files
+	// cannot be changed while it runs. What the processes write goes to writablePaths and
+	// home.
+	ReadOnlyRootFilesystem *bool `json:"readOnlyRootFilesystem,omitempty"`
+	// WritablePaths are absolute directories that stay writable: each becomes an emptyDir
+	// volume of its own, per container, mounted there. A path the container already mounts
+	// is left as it is.
+	WritablePaths []WritablePath `json:"writablePaths,omitempty"`
+	// Home is an absolute path that becomes the containers' HOME: an emptyDir mounted there
+	// (unless the container already mounts one) and the HOME environment variable. A UID
+	// the image's /etc/passwd does not list gets HOME=/ from the runtime, which it cannot
+	// write; without home, a warning says so (a guess: the image cannot be read).
+	Home string `json:"home,omitempty"`
+	// AutomountServiceAccountToken sets the pod's automountServiceAccountToken: false keeps
+	// the API token out of pods that do not call the API. Under profile restricted, a
+	// warning proposes false for pods without a service account of their own.
+	AutomountServiceAccountToken *bool `json:"automountServiceAccountToken,omitempty"`
+	// SeccompProfile is the pod's seccomp profile: type RuntimeDefault, Localhost (with
+	// localhostProfile, a path below the kubelet's seccomp directory) or Unconfined (which
+	// profile restricted forbids). Under profile restricted it replaces the RuntimeDefault
+	// the profile sets.
+	SeccompProfile *corev1.SeccompProfile `json:"seccompProfile,omitempty"`
+	// AppArmorProfile is the pod's AppArmor profile (the securityContext field of
+	// Kubernetes 1.30 and later): type RuntimeDefault, Localhost (with localhostProfile, a
+	// profile loaded on the node) or Unconfined.
+	AppArmorProfile *corev1.AppArmorProfile `json:"appArmorProfile,omitempty"`
 	// Strict turns warnings into errors.
 	Strict bool `json:"strict,omitempty"`
+}
+
+// WritablePath is a directory kept writable under readOnlyRootFilesystem.
+type WritablePath struct {
+	// Path is the absolute directory, e.g. /tmp or /var/cache/nginx.
+	Path string `json:"path"`
+	// Containers that get it; omitted, the containers the config targets (those named in
+	// spec.containers, or every container of the pod).
+	Containers []string `json:"containers,omitempty"`
 }
 
 // GroupSetup is the workaround for images that need a named group: groupadd -g
@@ -139,8 +176,11 @@ func (c *SetRunAs) Validate() field.ErrorList {
 	if s.GroupSetup != nil {
 		errs = append(errs, s.validateGroupSetup(spec)...)
 	}
+	errs = append(errs, s.validateFilesystem(spec)...)
+	errs = append(errs, validateProfileType(s.SeccompProfile, spec.Child("seccompProfile"))...)
+	errs = append(errs, validateProfileType(s.AppArmorProfile, spec.Child("appArmorProfile"))...)
 	if s.setsNothing() {
-		errs = append(errs, field.Required(spec, "set runAsUser, runAsGroup, runAsNonRoot, fsGroup, supplementalGroups or a profile: this config would change nothing"))
+		errs = append(errs, field.Required(spec, "set runAsUser, runAsGroup, runAsNonRoot, fsGroup, supplementalGroups, a profile, readOnlyRootFilesystem, writablePaths, home, automountServiceAccountToken, seccompProfile or appArmorProfile: this config would change nothing"))
 	}
 	return errs
 }
@@ -148,7 +188,8 @@ func (c *SetRunAs) Validate() field.ErrorList {
 func (s *SetRunAsSpec) setsNothing() bool {
 	return s.RunAsUser == nil && s.RunAsGroup == nil && s.RunAsNonRoot == nil && s.FSGroup == nil &&
 		s.FSGroupChangePolicy == "" && len(s.SupplementalGroups) == 0 && s.SupplementalGroupsPolicy == "" &&
-		s.Profile == ProfileNone && s.GroupSetup == nil
+		s.Profile == ProfileNone && s.GroupSetup == nil && s.ReadOnlyRootFilesystem == nil && len(s.WritablePaths) == 0 &&
+		s.Home == "" && s.AutomountServiceAccountToken == nil && s.SeccompProfile == nil && s.AppArmorProfile == nil
 }
 
 // validateIDs checks that every ID fits the API's range: Linux IDs are 32-bit, and the

@@ -74,7 +74,8 @@ func LookupCreate(n *yaml.Node, kind yaml.Kind, keys ...string) *yaml.Node {
 	return n
 }
 
-// Inline writes n on one line, every collection in flow style, for messages.
+// Inline writes n on one line, every collection in flow style and without comments, for
+// messages.
 func Inline(n *yaml.Node) string {
 	if text, ok := codec.OneLine(n); ok {
 		return text
@@ -92,6 +93,7 @@ func toFlowStyle(n *yaml.Node) {
 	if n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode {
 		n.Style = yaml.FlowStyle
 	}
+	n.HeadComment, n.LineComment, n.FootComment = "", "", ""
 	for _, c := range n.Content {
 		toFlowStyle(c)
 	}

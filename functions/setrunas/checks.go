@@ -7,6 +7,7 @@ import (
 
 	"github.com/unbake/unbake/fnconfigs"
 	"github.com/unbake/unbake/functions/krm"
+	"github.com/unbake/unbake/functions/workload"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -26,6 +27,15 @@ func (p *pass) checkPod() bool {
 			ok = false
 		}
 	}
+	for i, wp := range p.cfg.Spec.WritablePaths {
+		for j, name := range wp.Containers {
+			if _, found := p.containers[name]; !found {
+				p.Errorf(p.w.Field("spec.containers"), "the pod has no container named %q (it has %s): correct spec.writablePaths[%d].containers[%d] in the config, or narrow spec.selector",
+					name, p.containerNames(), i, j)
+				ok = false
+			}
+		}
+	}
 	return ok
 }
 
@@ -36,6 +46,42 @@ func (p *pass) containerNames() string {
 		names[i] = strconv.Quote(name)
 	}
 	return strings.Join(names, ", ")
+}
+
+// warnHome warns where a non-root UID will likely get HOME=/, which it cannot write: the
+// runtime sets HOME from the image's /etc/passwd, which rarely lists an arbitrary UID.
+func (p *pass) warnHome() {
+	spec := &p.cfg.Spec
+	if spec.RunAsUser == nil || *spec.RunAsUser == 0 || spec.Home != "" || spec.GroupSetup != nil {
+		return
+	}
+	var without []string
+	for _, name := range targetContainers(spec, p.names) {
+		if workload.IndexNamed(p.containers[name].Node, "HOME", "env") < 0 {
+			without = append(without, strconv.Quote(name))
+		}
+	}
+	if len(without) > 0 {
+		krm.Propose(p.Warnf("", "HOME will likely be / in %s, which UID %d cannot write, unless the image's /etc/passwd lists that UID (a guess: the function cannot read the image): set spec.home in the config to give them a writable HOME",
+			strings.Join(without, ", "), *spec.RunAsUser), "/home/app")
+	}
+}
+
+// warnTokenMount proposes automountServiceAccountToken: false under profile restricted
+// for a pod that runs as the namespace's default service account, which rarely needs
+// the API.
+func (p *pass) warnTokenMount() {
+	spec := &p.cfg.Spec
+	pod := krm.Get(p.w.Template, "spec")
+	if spec.Profile != fnconfigs.ProfileRestricted || spec.AutomountServiceAccountToken != nil ||
+		krm.Get(pod, automountServiceAccountToken) != nil {
+		return
+	}
+	if account := krm.ScalarAt(pod.YNode(), "serviceAccountName"); account != "" && account != "default" {
+		return
+	}
+	krm.Propose(p.Warnf(p.w.Field("spec.automountServiceAccountToken"),
+		"the pod runs as the namespace's default service account and gets its API token mounted: set spec.automountServiceAccountToken: false in the config unless the app calls the Kubernetes API"), false)
 }
 
 // warnMissingIDs warns where the resulting pod leaves an ID to the image.

@@ -30,6 +30,7 @@ var paths = func() map[string][]string {
 	for _, f := range fieldOrder {
 		m[f] = splitPath(f)
 	}
+	m[automountServiceAccountToken] = []string{automountServiceAccountToken}
 	return m
 }()
 
@@ -57,8 +58,12 @@ func (s setting) satisfiedBy(value *yaml.RNode) bool {
 	case dropCapabilities:
 		return slices.Contains(scalars(value), "ALL")
 	case seccompProfile:
+		// RuntimeDefault, wanted, is met by a Localhost profile too; another wanted
+		// profile is met by itself only.
 		t := krm.ScalarAt(value.YNode(), "type")
-		return t == runtimeDefault || t == localhost
+		if krm.ScalarAt(s.value.YNode(), "type") == runtimeDefault {
+			return t == runtimeDefault || t == localhost
+		}
 	}
 	return sameJSON(value, s.value)
 }

@@ -23,6 +23,8 @@ type pass struct {
 	containers map[string]workload.Container
 	rec        record
 	changes    []scopeChanges
+	// writable are the changes applyWritables made.
+	writable []scopeChanges
 }
 
 // scopeChanges are the changes made to the pod's ("") or a container's securityContext.
@@ -41,14 +43,16 @@ func newPass(cfg *fnconfigs.SetRunAs, w workload.Workload) *pass {
 	return p
 }
 
-func (p *pass) changed(container, what string) {
-	for i := range p.changes {
-		if p.changes[i].container == container {
-			p.changes[i].what = append(p.changes[i].what, what)
+func (p *pass) changed(container, what string) { addChange(&p.changes, container, what) }
+
+func addChange(changes *[]scopeChanges, container, what string) {
+	for i := range *changes {
+		if (*changes)[i].container == container {
+			(*changes)[i].what = append((*changes)[i].what, what)
 			return
 		}
 	}
-	p.changes = append(p.changes, scopeChanges{container: container, what: []string{what}})
+	*changes = append(*changes, scopeChanges{container: container, what: []string{what}})
 }
 
 // run applies the config to the workload and reports what it did.
@@ -74,7 +78,12 @@ func (p *pass) run() error {
 	if err := p.saveRecord(); err != nil {
 		return err
 	}
+	if err := p.applyWritables(); err != nil {
+		return err
+	}
 	p.warnMissingIDs()
+	p.warnHome()
+	p.warnTokenMount()
 	if p.Failed() {
 		return nil // the Pod Security check would repeat the conflicts reported
 	}
@@ -82,7 +91,10 @@ func (p *pass) run() error {
 		return err
 	}
 	if len(p.changes) > 0 && !p.Failed() {
-		p.Infof("", "securityContext: %s", p.summary())
+		p.Infof("", "securityContext: %s", p.summary(p.changes))
+	}
+	if len(p.writable) > 0 && !p.Failed() {
+		p.Infof("", "writable: %s", p.summary(p.writable))
 	}
 	return nil
 }
@@ -122,7 +134,7 @@ func (p *pass) set(s setting) error {
 	if s.conflicts(value) {
 		_, mine := p.rec.OwnedBy(config, s.key())
 		if !mine && !p.cfg.Spec.Override {
-			p.Errorf(p.fieldOf(s.container)+".securityContext."+s.field,
+			p.Errorf(p.fieldOf(s.container)+"."+strings.Join(path(s.field), "."),
 				"%s is %s%s, and SetRunAs %s sets %s: set spec.override: true in the config to replace it, or change the config to match",
 				s.field, krm.Inline(value.YNode()), p.setBy(s.key()), config, krm.Inline(s.value.YNode()))
 			return nil
@@ -229,25 +241,30 @@ func (p *pass) removeLeftovers(wanted []setting) error {
 
 // saveRecord writes the record when it changed.
 func (p *pass) saveRecord() error {
-	value := p.rec.String()
-	if value == p.w.Annotation(recordAnnotation) {
+	return saveAnnotation(p.w, recordAnnotation, p.rec.String())
+}
+
+// saveAnnotation sets a pod-template annotation when its value changed, and removes it
+// when empty.
+func saveAnnotation(w workload.Workload, key, value string) error {
+	if value == w.Annotation(key) {
 		return nil
 	}
-	if err := p.w.SetAnnotation(recordAnnotation, value); err != nil {
+	if err := w.SetAnnotation(key, value); err != nil {
 		return err
 	}
 	if value == "" {
-		return yaml.ClearEmptyAnnotations(p.w.Template)
+		return yaml.ClearEmptyAnnotations(w.Template)
 	}
 	return nil
 }
 
 // summary lists the changes, the pod's first, then the containers' in pod order.
-func (p *pass) summary() string {
+func (p *pass) summary(changes []scopeChanges) string {
 	order := podOrder(p.names)
-	slices.SortStableFunc(p.changes, func(a, b scopeChanges) int { return order[a.container] - order[b.container] })
-	parts := make([]string, len(p.changes))
-	for i, c := range p.changes {
+	slices.SortStableFunc(changes, func(a, b scopeChanges) int { return order[a.container] - order[b.container] })
+	parts := make([]string, len(changes))
+	for i, c := range changes {
 		scope := "pod"
 		if c.container != "" {
 			scope = fmt.Sprintf("container %q", c.container)

@@ -19,16 +19,21 @@ const (
 	supplementalGroupsPolicy = "supplementalGroupsPolicy"
 	fsGroup                  = "fsGroup"
 	fsGroupChangePolicy      = "fsGroupChangePolicy"
+	readOnlyRootFilesystem   = "readOnlyRootFilesystem"
 	allowPrivilegeEscalation = "allowPrivilegeEscalation"
 	seccompProfile           = "seccompProfile"
+	appArmorProfile          = "appArmorProfile"
+	// automountServiceAccountToken is a field of the pod spec, not of its securityContext.
+	automountServiceAccountToken = "automountServiceAccountToken"
 )
 
 var fieldOrder = []string{dropCapabilities, runAsUser, runAsGroup, runAsNonRoot, supplementalGroups,
-	supplementalGroupsPolicy, fsGroup, fsGroupChangePolicy, allowPrivilegeEscalation, seccompProfile}
+	supplementalGroupsPolicy, fsGroup, fsGroupChangePolicy, readOnlyRootFilesystem, allowPrivilegeEscalation,
+	seccompProfile, appArmorProfile, automountServiceAccountToken}
 
 // inheritable are the fields a container can set for itself, taking precedence over the
 // pod's value.
-var inheritable = []string{runAsUser, runAsGroup, runAsNonRoot, seccompProfile}
+var inheritable = []string{runAsUser, runAsGroup, runAsNonRoot, seccompProfile, appArmorProfile}
 
 // setting is one value the config wants in a securityContext.
 type setting struct {
@@ -55,6 +60,7 @@ func settings(spec *fnconfigs.SetRunAsSpec, containers []string) []setting {
 	var l settingList
 	l.identity(spec)
 	l.podOnly(spec)
+	l.hardening(spec, containers)
 	if spec.Profile == fnconfigs.ProfileRestricted {
 		l.restricted(containers)
 	}
@@ -121,6 +127,43 @@ func (l *settingList) podOnly(spec *fnconfigs.SetRunAsSpec) {
 	l.addString("", supplementalGroupsPolicy, spec.SupplementalGroupsPolicy)
 	l.addInt("", fsGroup, spec.FSGroup)
 	l.addString("", fsGroupChangePolicy, spec.FSGroupChangePolicy)
+}
+
+// hardening adds readOnlyRootFilesystem where it goes, and the pod's profiles and token
+// mount. Added before restricted's, a configured seccompProfile replaces its default.
+func (l *settingList) hardening(spec *fnconfigs.SetRunAsSpec, containers []string) {
+	if spec.ReadOnlyRootFilesystem != nil {
+		for _, name := range targetContainers(spec, containers) {
+			l.add(name, readOnlyRootFilesystem, boolean(*spec.ReadOnlyRootFilesystem))
+		}
+	}
+	if p := spec.SeccompProfile; p != nil {
+		l.add("", seccompProfile, profile(string(p.Type), p.LocalhostProfile))
+	}
+	if p := spec.AppArmorProfile; p != nil {
+		l.add("", appArmorProfile, profile(string(p.Type), p.LocalhostProfile))
+	}
+	if spec.AutomountServiceAccountToken != nil {
+		l.add("", automountServiceAccountToken, boolean(*spec.AutomountServiceAccountToken))
+	}
+}
+
+// targetContainers are the containers named in spec.containers, or every container.
+func targetContainers(spec *fnconfigs.SetRunAsSpec, containers []string) []string {
+	if len(spec.Containers) > 0 {
+		return spec.Containers
+	}
+	return containers
+}
+
+// profile is a seccomp or AppArmor profile, its fields in the API's order.
+func profile(kind string, localhost *string) *yaml.RNode {
+	n := yaml.NewMapRNode(nil)
+	_ = n.PipeE(yaml.SetField("type", yaml.NewStringRNode(kind)))
+	if localhost != nil {
+		_ = n.PipeE(yaml.SetField("localhostProfile", yaml.NewStringRNode(*localhost)))
+	}
+	return n
 }
 
 // restricted adds what the restricted level requires of every pod.

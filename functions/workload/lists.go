@@ -1,6 +1,8 @@
 package workload
 
 import (
+	"path"
+
 	"github.com/unbake/unbake/functions/krm"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -47,4 +49,15 @@ func RemoveEntries(parent *yaml.RNode, field, key, want string) error {
 		return parent.PipeE(yaml.Clear(field))
 	}
 	return nil
+}
+
+// MountIndex is the index of the container's volume mount at mountPath (compared as
+// clean paths), or -1.
+func MountIndex(container *yaml.RNode, mountPath string) int {
+	for i, m := range Entries(container, "volumeMounts") {
+		if path.Clean(krm.ScalarAt(m.YNode(), "mountPath")) == path.Clean(mountPath) {
+			return i
+		}
+	}
+	return -1
 }

@@ -111,7 +111,7 @@ func convertedAsConfigured(t *testing.T, pkg string, objects []*yaml.RNode) {
 		var mark string
 		switch config.GetKind() {
 		case "InjectSidecar":
-			mark = "fn.unbake.dev/injected: container/"
+			mark = name + ": container/" // the pod-template record fn.unbake.dev/injected
 		case "ScriptsToConfigMap":
 			mark = "fn.unbake.dev/generated-by: ScriptsToConfigMap." + name
 		case "InitChain":
