@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -110,7 +111,7 @@ spec:
 					t.Errorf("%s differs: %s\n%v\nscripts-to-configmap\n%v", field, generator, w, g)
 				}
 			}
-			if w, g := want.GetLabels(), got.GetLabels(); !equalMaps(w, g) {
+			if w, g := want.GetLabels(), got.GetLabels(); !maps.Equal(w, g) {
 				t.Errorf("labels differ: %s %v, scripts-to-configmap %v", generator, w, g)
 			}
 			for key, value := range want.GetAnnotations() {
@@ -130,16 +131,4 @@ func indentLines(text, prefix string) string {
 		}
 	}
 	return b.String()
-}
-
-func equalMaps(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
