@@ -52,11 +52,11 @@ func newObject(cfg *fnconfigs.ScriptsToConfigMap, files []file) (*yaml.RNode, er
 	return node, node.SetName(cfg.Spec.ConfigMapName + "-" + hash)
 }
 
-// objectsFor places a copy of cm in each namespace, in order.
-func objectsFor(cm *yaml.RNode, namespaces []string) ([]*yaml.RNode, error) {
+// objectsFor places a copy of obj in each namespace, in order.
+func objectsFor(obj *yaml.RNode, namespaces []string) ([]*yaml.RNode, error) {
 	items := make([]*yaml.RNode, 0, len(namespaces))
 	for _, ns := range namespaces {
-		item := cm.Copy()
+		item := obj.Copy()
 		if ns != "" {
 			if err := item.SetNamespace(ns); err != nil {
 				return nil, err

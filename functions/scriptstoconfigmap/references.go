@@ -73,14 +73,20 @@ func (a *application) rewriteReferences(kind string, stale map[string]bool, name
 	}
 }
 
+// matching names, by kind, the reference fields of that kind, for messages.
+var matching = map[string]string{
+	configMapKind: "configMap.name, configMapKeyRef, configMapRef",
+	secretKind:    "secret.secretName, secretKeyRef, secretRef",
+}
+
 // warnGone warns about references to objects of kind that this config generated before
 // (gone: their names) and no longer generates, because it now generates the other kind:
 // a configMapKeyRef cannot name a Secret, so they are not rewritten.
 func (a *application) warnGone(kind string, gone map[string]bool, name string) {
 	for _, ref := range references(a.w, kind) {
 		if gone[ref.name.Value] {
-			a.Warnf(a.w.Field(ref.field), "names %s %s, which this config generated before and now replaces by %s %s: name the %s in the field for its kind (e.g. secretKeyRef for configMapKeyRef), or remove the reference",
-				kind, ref.name.Value, a.cfg.GeneratedKind(), name, a.cfg.GeneratedKind())
+			a.Warnf(a.w.Field(ref.field), "names %s %s, which this config generated before and now replaces by %[3]s %[4]s: a %[1]s reference cannot name a %[3]s, so name it in the matching %[3]s field (%[5]s), or remove the reference",
+				kind, ref.name.Value, a.cfg.GeneratedKind(), name, matching[a.cfg.GeneratedKind()])
 		}
 	}
 }
