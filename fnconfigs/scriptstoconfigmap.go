@@ -2,11 +2,16 @@ package fnconfigs
 
 import (
 	"fmt"
+	"maps"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 
+	apivalidation "k8s.io/apimachinery/pkg/api/validation"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
@@ -25,14 +30,31 @@ type ScriptsToConfigMap struct {
 type ScriptsToConfigMapSpec struct {
 	// ConfigMapName is the generated ConfigMap's name before the hash suffix, and the name
 	// of the pod volume that mounts it, so it must be a DNS label; default metadata.name.
+	// With secret: true it names the Secret instead.
 	ConfigMapName string `json:"configMapName,omitempty"`
+	// Secret puts the files into a generated Secret (type Opaque, every file base64-encoded
+	// in data) instead of a ConfigMap, named and hashed exactly as kustomize's
+	// secretGenerator does, and mounted through a secret volume. For credentials, keys and
+	// certificates: the API server can encrypt Secrets at rest and RBAC can keep them from
+	// readers of ConfigMaps. Files that are not secret go in a config of their own.
+	Secret bool `json:"secret,omitempty"`
 	// HashSuffix appends the content hash to the name, `<configMapName>-<hash>`, exactly as
 	// kustomize's configMapGenerator does for the same files: changed files make a new
 	// name, so the pods roll. Default true.
 	HashSuffix *bool `json:"hashSuffix,omitempty"`
-	// Immutable marks the ConfigMap immutable; it needs hashSuffix, since a fixed name could
-	// never get new content.
+	// Immutable marks the ConfigMap (or Secret) immutable, as generatorOptions.immutable
+	// does: the kubelet stops watching it, and nobody can change it in place. It needs
+	// hashSuffix, since a fixed name could never get new content: changed files get a new
+	// name, which rolls the pods.
 	Immutable bool `json:"immutable,omitempty"`
+	// Labels are put on the generated ConfigMap (or Secret), as generatorOptions.labels
+	// does. They are not part of the hash.
+	Labels map[string]string `json:"labels,omitempty"`
+	// Annotations are put on the generated ConfigMap (or Secret), as
+	// generatorOptions.annotations does; keys under fn.unbake.dev/, config.kubernetes.io/
+	// and internal.config.kubernetes.io/ are the tools' own and may not be set. They are
+	// not part of the hash.
+	Annotations map[string]string `json:"annotations,omitempty"`
 	// Files are the ConfigMap's entries; at least one.
 	Files []ScriptsToConfigMapFile `json:"files"`
 	// MountPath is the directory where files without a destination appear (a read-only
@@ -83,6 +105,18 @@ const (
 	maxMode           int32 = 0o777
 )
 
+// reservedAnnotationPrefixes are the annotations the tools give meaning to: unbake's
+// ownership records, and kpt's and kustomize's file mapping and local-config marks.
+var reservedAnnotationPrefixes = []string{"fn.unbake.dev/", "config.kubernetes.io/", "internal.config.kubernetes.io/"}
+
+// GeneratedKind is the kind of the object the config generates: ConfigMap, or Secret.
+func (c *ScriptsToConfigMap) GeneratedKind() string {
+	if c.Spec.Secret {
+		return "Secret"
+	}
+	return "ConfigMap"
+}
+
 // Default names the ConfigMap after the config, turns the hash suffix on, and names
 // files after their paths.
 func (c *ScriptsToConfigMap) Default() {
@@ -111,8 +145,9 @@ func (c *ScriptsToConfigMap) Validate() field.ErrorList {
 	errs = append(errs, validateDNSLabel(c.Spec.ConfigMapName, spec.Child("configMapName"))...)
 	if c.Spec.Immutable && !*c.Spec.HashSuffix {
 		errs = append(errs, field.Invalid(spec.Child("immutable"), true,
-			"an immutable ConfigMap with a fixed name can never get new content (the API server rejects the update): set hashSuffix: true, or immutable: false"))
+			"an immutable "+c.GeneratedKind()+" with a fixed name can never get new content (the API server rejects the update): set hashSuffix: true, or immutable: false"))
 	}
+	errs = append(errs, validateLabelsAndAnnotations(c.Spec.Labels, c.Spec.Annotations, spec)...)
 	if c.Spec.MountPath != "" && !path.IsAbs(c.Spec.MountPath) {
 		errs = append(errs, field.Invalid(spec.Child("mountPath"), c.Spec.MountPath, "must be an absolute path"))
 	}
@@ -126,6 +161,30 @@ func (c *ScriptsToConfigMap) Validate() field.ErrorList {
 			errs = append(errs, field.Duplicate(p, name))
 		}
 		names[name] = true
+	}
+	return errs
+}
+
+// validateLabelsAndAnnotations checks them as the API server checks an object's, one key
+// at a time in order, so that each error names its key, and keeps the tools' own
+// annotations out.
+func validateLabelsAndAnnotations(labels, annotations map[string]string, spec *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	for _, key := range slices.Sorted(maps.Keys(labels)) {
+		errs = append(errs, metav1validation.ValidateLabels(map[string]string{key: labels[key]}, spec.Child("labels").Key(key))...)
+	}
+	p := spec.Child("annotations")
+	for _, key := range slices.Sorted(maps.Keys(annotations)) {
+		errs = append(errs, apivalidation.ValidateAnnotations(map[string]string{key: annotations[key]}, p.Key(key))...)
+		for _, prefix := range reservedAnnotationPrefixes {
+			if strings.HasPrefix(key, prefix) {
+				errs = append(errs, field.Invalid(p.Key(key), key,
+					"annotations under "+prefix+" belong to the tools (ownership records, kpt's file mapping, local-config): a generated object carrying them would be read as another one, or not deployed; choose another key"))
+			}
+		}
+	}
+	if err := apivalidation.ValidateAnnotationsSize(annotations); err != nil {
+		errs = append(errs, field.TooLong(p, "", apivalidation.TotalAnnotationSizeLimitB))
 	}
 	return errs
 }

@@ -1,9 +1,11 @@
 package pipeline
 
 import (
+	"encoding/base64"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -70,6 +72,78 @@ func TestNoResultRevealsSecretData(t *testing.T) {
 			require.NotContains(t, out.Stderr, marker)
 		})
 	}
+}
+
+// No result, error or log line carries what scripts-to-configmap puts into a Secret:
+// every golden case of it runs again with secret: true and a marker line in every file,
+// inline or read from a path (copies in a directory of their own), failing cases
+// included. Neither the marker nor its base64 form, at any alignment, may show.
+func TestNoResultRevealsSecretFileData(t *testing.T) {
+	const marker = "unbake-secret-file-marker-5d1c"
+	hidden := []string{marker}
+	for k := range 3 { // base64 of the marker, whatever the bytes before it
+		enc := base64.StdEncoding.EncodeToString([]byte(strings.Repeat("x", k) + marker))
+		hidden = append(hidden, enc[4:len(enc)-4])
+	}
+	secrets := 0
+	for _, c := range goldenCases(t) {
+		if c.fn.Name != "scripts-to-configmap" {
+			continue
+		}
+		t.Run(c.name, func(t *testing.T) {
+			config, err := yaml.Parse(string(c.config))
+			require.NoError(t, err)
+			dir := t.TempDir()
+			if spec := config.Field("spec"); spec != nil && spec.Value.YNode().Kind == yaml.MappingNode {
+				require.NoError(t, spec.Value.PipeE(yaml.SetField("secret", yaml.NewRNode(&yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagBool, Value: "true"}))))
+				for _, f := range workloadFiles(spec.Value) {
+					if content := f.Field("content"); content != nil {
+						content.Value.YNode().Value += "\n" + marker + "\n"
+						content.Value.YNode().Style = yaml.DoubleQuotedStyle
+					}
+					if p := f.Field("path"); p != nil && filepath.IsLocal(p.Value.YNode().Value) {
+						data, err := os.ReadFile(filepath.Join(c.packageDir, p.Value.YNode().Value))
+						if err != nil {
+							continue // the case's missing file stays missing
+						}
+						copied := filepath.Join(dir, p.Value.YNode().Value)
+						require.NoError(t, os.MkdirAll(filepath.Dir(copied), 0o755))
+						require.NoError(t, os.WriteFile(copied, append(data, "\n"+marker+"\n"...), 0o644))
+					}
+				}
+			}
+			t.Chdir(dir)
+			out := golden.Process(t, c.fn, []byte(config.MustString()), c.input)
+			results := ""
+			if out.Results != nil {
+				results = out.Results.MustString()
+			}
+			for _, h := range hidden {
+				require.NotContains(t, results, h)
+				require.NotContains(t, out.Stderr, h)
+			}
+			for _, item := range out.Items { // the marker did go into the Secret
+				if item.GetKind() == "Secret" && krm.GeneratedBy(item) != "" {
+					data := strings.Join(strings.Fields(item.Field("data").Value.MustString()), "")
+					require.True(t, slices.ContainsFunc(hidden[1:], func(h string) bool { return strings.Contains(data, h) }),
+						"the marker is not in the data of Secret %s", item.GetName())
+					secrets++
+				}
+			}
+		})
+	}
+	// Every case that generates anything generates a Secret here.
+	require.GreaterOrEqual(t, secrets, 20)
+}
+
+// workloadFiles are the entries of spec.files.
+func workloadFiles(spec *yaml.RNode) []*yaml.RNode {
+	files := spec.Field("files")
+	if files == nil || files.Value.YNode().Kind != yaml.SequenceNode {
+		return nil
+	}
+	entries, _ := files.Value.Elements()
+	return entries
 }
 
 // Items a function changes keep their comments and the order of their keys; the items it

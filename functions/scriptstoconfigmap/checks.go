@@ -93,8 +93,8 @@ func (a *application) checkMounts(c workload.Container, volume string) {
 // nested warns about inner, mounted inside outer.
 func (a *application) nested(c workload.Container, inner, outer mountPoint) {
 	if outer.ours {
-		a.Warnf(inner.field, "%s (volume %q) is mounted inside %s, the read-only directory mount of ConfigMap volume %q, in container %q: the runtime must create that mount point inside the read-only volume, which fails unless the ConfigMap has a file there; mount the directory elsewhere (spec.mountPath) or give the file a destination outside it",
-			inner.path, inner.volume, outer.path, outer.volume, c.Name())
+		a.Warnf(inner.field, "%s (volume %q) is mounted inside %s, the read-only directory mount of %[5]s volume %[4]q, in container %[6]q: the runtime must create that mount point inside the read-only volume, which fails unless the %[5]s has a file there; mount the directory elsewhere (spec.mountPath) or give the file a destination outside it",
+			inner.path, inner.volume, outer.path, outer.volume, a.cfg.GeneratedKind(), c.Name())
 		return
 	}
 	a.Warnf(inner.field, "%s (volume %q) is mounted inside %s (volume %q) in container %q: it hides what that volume holds at %s, so files other containers put there are not seen here; choose a destination outside %s",

@@ -9,19 +9,25 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// newConfigMap builds the ConfigMap holding files, named as configMapGenerator would
-// name it. Its data and binaryData are loaded by kyaml's LoadMapIntoConfigMapData, the
-// loader configMapGenerator itself uses: the same split of UTF-8 text and binary, the
-// same base64 lines, so kustomize's hasher gives the same hash for the same files.
-func newConfigMap(cfg *fnconfigs.ScriptsToConfigMap, files []file) (*yaml.RNode, error) {
-	cm := &corev1.ConfigMap{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
-		ObjectMeta: metav1.ObjectMeta{Name: cfg.Spec.ConfigMapName},
-	}
+// newObject builds the ConfigMap, or with secret: true the Secret, holding files, named
+// as configMapGenerator or secretGenerator would name it. Data is loaded by kyaml's
+// LoadMapIntoConfigMapData or LoadMapIntoSecretData, the loaders the generators
+// themselves use (for a ConfigMap, UTF-8 text to data and the rest base64-encoded to
+// binaryData; for a Secret, everything base64-encoded to data, with type Opaque), in the
+// same lines, so kustomize's hasher gives the same hash for the same files. Labels and
+// annotations, as generatorOptions', are not hashed.
+func newObject(cfg *fnconfigs.ScriptsToConfigMap, files []file) (*yaml.RNode, error) {
+	meta := metav1.ObjectMeta{Name: cfg.Spec.ConfigMapName, Labels: cfg.Spec.Labels, Annotations: cfg.Spec.Annotations}
+	var immutable *bool
 	if cfg.Spec.Immutable {
-		cm.Immutable = &cfg.Spec.Immutable
+		immutable = &cfg.Spec.Immutable
 	}
-	node, err := krm.FromObject(cm)
+	var obj any = &corev1.ConfigMap{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"}, ObjectMeta: meta, Immutable: immutable}
+	if cfg.Spec.Secret {
+		obj = &corev1.Secret{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Secret"}, ObjectMeta: meta, Immutable: immutable,
+			Type: corev1.SecretTypeOpaque}
+	}
+	node, err := krm.FromObject(obj)
 	if err != nil {
 		return nil, err
 	}
@@ -29,7 +35,11 @@ func newConfigMap(cfg *fnconfigs.ScriptsToConfigMap, files []file) (*yaml.RNode,
 	for _, f := range files {
 		data[f.key] = string(f.content)
 	}
-	if err := node.LoadMapIntoConfigMapData(data); err != nil {
+	load := node.LoadMapIntoConfigMapData
+	if cfg.Spec.Secret {
+		load = node.LoadMapIntoSecretData
+	}
+	if err := load(data); err != nil {
 		return nil, err
 	}
 	if !*cfg.Spec.HashSuffix {
@@ -42,11 +52,11 @@ func newConfigMap(cfg *fnconfigs.ScriptsToConfigMap, files []file) (*yaml.RNode,
 	return node, node.SetName(cfg.Spec.ConfigMapName + "-" + hash)
 }
 
-// configMapsFor places a copy of cm in each namespace, in order.
-func configMapsFor(cm *yaml.RNode, namespaces []string) ([]*yaml.RNode, error) {
+// objectsFor places a copy of obj in each namespace, in order.
+func objectsFor(obj *yaml.RNode, namespaces []string) ([]*yaml.RNode, error) {
 	items := make([]*yaml.RNode, 0, len(namespaces))
 	for _, ns := range namespaces {
-		item := cm.Copy()
+		item := obj.Copy()
 		if ns != "" {
 			if err := item.SetNamespace(ns); err != nil {
 				return nil, err

@@ -97,7 +97,7 @@ func readFiles(cfg *fnconfigs.ScriptsToConfigMap, rl *krm.ResourceList) ([]file,
 		files = append(files, f)
 		results = append(results, checkContent(f, rl.FunctionConfig)...)
 	}
-	return files, append(results, checkSize(files, rl.FunctionConfig)...)
+	return files, append(results, checkSize(cfg, files, rl.FunctionConfig)...)
 }
 
 // sourceRoot is the directory files are read from; reads cannot leave it, by '..' or
@@ -145,7 +145,7 @@ func checkContent(f file, config *yaml.RNode) framework.Results {
 }
 
 // checkSize holds the files to what the API server and kubectl accept.
-func checkSize(files []file, config *yaml.RNode) framework.Results {
+func checkSize(cfg *fnconfigs.ScriptsToConfigMap, files []file, config *yaml.RNode) framework.Results {
 	total := 0
 	for _, f := range files {
 		total += len(f.content)
@@ -153,12 +153,12 @@ func checkSize(files []file, config *yaml.RNode) framework.Results {
 	switch {
 	case total > corev1.MaxSecretSize:
 		return framework.Results{krm.ErrorResult(config, "spec.files",
-			"the files hold %d bytes, over the 1 MiB (%d bytes) the API server accepts in one ConfigMap: split them into several configs, or put large files in a volume or image",
-			total, corev1.MaxSecretSize)}
+			"the files hold %d bytes, over the 1 MiB (%d bytes) the API server accepts in one %s: split them into several configs, or put large files in a volume or image",
+			total, corev1.MaxSecretSize, cfg.GeneratedKind())}
 	case total > apivalidation.TotalAnnotationSizeLimitB:
 		return framework.Results{krm.WarningResult(config, "spec.files",
-			"the files hold %d bytes, over 256 KiB: client-side kubectl apply copies the whole ConfigMap into its last-applied-configuration annotation, which may not exceed 256 KiB, and fails; apply with kubectl apply --server-side, or split the files",
-			total)}
+			"the files hold %d bytes, over 256 KiB: client-side kubectl apply copies the whole %s into its last-applied-configuration annotation, which may not exceed 256 KiB, and fails; apply with kubectl apply --server-side, or split the files",
+			total, cfg.GeneratedKind())}
 	}
 	return nil
 }

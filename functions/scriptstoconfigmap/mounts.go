@@ -11,19 +11,24 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// newVolume is the pod volume of the ConfigMap: every file, with its mode.
-func newVolume(volumeName, configMapName string, files []file) (*yaml.Node, error) {
-	source := &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: configMapName}}
+// newVolume is the pod volume of the ConfigMap, or of the Secret: every file, with its
+// mode. A secret volume names its Secret in secretName, a configMap volume in name.
+func newVolume(volumeName, kind, name string, files []file) (*yaml.Node, error) {
+	var items []corev1.KeyToPath
 	for _, f := range files {
-		source.Items = append(source.Items, corev1.KeyToPath{Key: f.key, Path: f.key, Mode: &f.mode})
+		items = append(items, corev1.KeyToPath{Key: f.key, Path: f.key, Mode: &f.mode})
 	}
-	node, err := krm.FromObject(corev1.Volume{Name: volumeName, VolumeSource: corev1.VolumeSource{ConfigMap: source}})
+	source := corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: name}, Items: items}}
+	if kind == secretKind {
+		source = corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{SecretName: name, Items: items}}
+	}
+	node, err := krm.FromObject(corev1.Volume{Name: volumeName, VolumeSource: source})
 	if err != nil {
 		return nil, err
 	}
 	// Modes are written in decimal, which every YAML reader reads alike; the comment
 	// shows the octal form people know from chmod.
-	if items := krm.Lookup(node.YNode(), "configMap", "items"); items != nil { // none without files
+	if items := krm.Lookup(node.YNode(), volumeField[kind], "items"); items != nil { // none without files
 		for i, item := range items.Content {
 			krm.Lookup(item, "mode").LineComment = fmt.Sprintf("# %#o", files[i].mode)
 		}
@@ -57,9 +62,10 @@ func newMounts(volumeName, mountPath string, files []file) ([]*yaml.Node, error)
 	return nodes, nil
 }
 
-// mount puts the ConfigMap's volume, named spec.configMapName, into the pod and mounts it
-// in the target containers, in place of the volume and mounts this config added before.
-func (a *application) mount(targets []workload.Container, configMapName string) error {
+// mount puts the volume of the generated object (called name), named spec.configMapName,
+// into the pod and mounts it in the target containers, in place of the volume and mounts
+// this config added before.
+func (a *application) mount(targets []workload.Container, name string) error {
 	volume := a.cfg.Spec.ConfigMapName
 	previous := ownedVolume(a.w, a.generator)
 	if len(a.mounts) == 0 || len(targets) == 0 {
@@ -94,7 +100,7 @@ func (a *application) mount(targets []workload.Container, configMapName string) 
 		a.checkMounts(c, volume)
 	}
 	if e.changed(a.w.Template) && !a.Failed() {
-		a.Infof("", "mounted ConfigMap %s as volume %q in container(s) %s", configMapName, volume, strings.Join(containerNames(targets), ", "))
+		a.Infof("", "mounted %s %s as volume %q in container(s) %s", a.cfg.GeneratedKind(), name, volume, strings.Join(containerNames(targets), ", "))
 	}
 	return nil
 }

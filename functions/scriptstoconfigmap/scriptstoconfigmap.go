@@ -30,13 +30,13 @@ func transform(cfg *fnconfigs.ScriptsToConfigMap, rl *krm.ResourceList) error {
 	if krm.HasErrors(results) {
 		return nil
 	}
-	cm, err := newConfigMap(cfg, files)
+	object, err := newObject(cfg, files)
 	if err != nil {
 		return err
 	}
 	generator := kind + "." + cfg.Metadata.Name
 	// The volume and mounts are the same in every workload: each gets copies.
-	volume, err := newVolume(cfg.Spec.ConfigMapName, cm.GetName(), files)
+	volume, err := newVolume(cfg.Spec.ConfigMapName, cfg.GeneratedKind(), object.GetName(), files)
 	if err != nil {
 		return err
 	}
@@ -60,11 +60,7 @@ func transform(cfg *fnconfigs.ScriptsToConfigMap, rl *krm.ResourceList) error {
 			return err
 		}
 		a := &application{Report: krm.Report{Item: w.Item, Config: rl.FunctionConfig}, cfg: cfg, generator: generator, w: w, volume: volume, mounts: mounts}
-		stale := map[string]bool{cfg.Spec.ConfigMapName: true}
-		for name := range earlier[w.Item.GetNamespace()] {
-			stale[name] = true
-		}
-		if err := a.apply(cm.GetName(), stale); err != nil {
+		if err := a.apply(object.GetName(), earlier[w.Item.GetNamespace()]); err != nil {
 			return err
 		}
 		applied = append(applied, a.Results...)
@@ -83,9 +79,10 @@ func transform(cfg *fnconfigs.ScriptsToConfigMap, rl *krm.ResourceList) error {
 	}
 	if !*cfg.Spec.HashSuffix && len(namespaces) > 0 && hasDestination(files) {
 		rl.Results = append(rl.Results, krm.Propose(krm.WarningResult(rl.FunctionConfig, "spec.hashSuffix",
-			"files mounted at a destination (by subPath) never see updates of the ConfigMap: the pods keep the old content until they restart. With hashSuffix: true, changed files get a new ConfigMap name, which changes the pod template and rolls the pods"), true))
+			"files mounted at a destination (by subPath) never see updates of the %[1]s: the pods keep the old content until they restart. With hashSuffix: true, changed files get a new %[1]s name, which changes the pod template and rolls the pods",
+			cfg.GeneratedKind()), true))
 	}
-	items, err := configMapsFor(cm, namespaces)
+	items, err := objectsFor(object, namespaces)
 	if err != nil {
 		return err
 	}
@@ -104,8 +101,9 @@ type application struct {
 }
 
 // apply mounts the files in the workload's target containers, points its references to
-// the ConfigMap at name, and sets the command and args.
-func (a *application) apply(name string, stale map[string]bool) error {
+// the generated object at name (earlier: the names, by kind, of what this config
+// generated in the workload's namespace before), and sets the command and args.
+func (a *application) apply(name string, earlier map[string]map[string]bool) error {
 	targets := a.targetContainers()
 	if a.Failed() {
 		return nil
@@ -114,7 +112,17 @@ func (a *application) apply(name string, stale map[string]bool) error {
 	if err := a.mount(targets, name); err != nil {
 		return err
 	}
-	a.rewriteReferences(stale, name)
+	kind := a.cfg.GeneratedKind()
+	stale := map[string]bool{a.cfg.Spec.ConfigMapName: true}
+	for old := range earlier[kind] {
+		stale[old] = true
+	}
+	a.rewriteReferences(kind, stale, name)
+	for other, gone := range earlier {
+		if other != kind {
+			a.warnGone(other, gone, name)
+		}
+	}
 	if err := a.setCommand(targets); err != nil {
 		return err
 	}
@@ -122,42 +130,46 @@ func (a *application) apply(name string, stale map[string]bool) error {
 	return nil
 }
 
-// earlierNames are the names of the ConfigMaps generated before, by namespace:
-// references to them are references to this config's ConfigMap.
-func earlierNames(previous []*yaml.RNode) map[string]map[string]bool {
-	names := map[string]map[string]bool{}
+// earlierNames are the names of the ConfigMaps and Secrets generated before, by
+// namespace and kind: references to those of the kind generated now are references to
+// what this config generates.
+func earlierNames(previous []*yaml.RNode) map[string]map[string]map[string]bool {
+	names := map[string]map[string]map[string]bool{}
 	for _, item := range previous {
-		ns := item.GetNamespace()
+		ns, kind := item.GetNamespace(), item.GetKind()
 		if names[ns] == nil {
-			names[ns] = map[string]bool{}
+			names[ns] = map[string]map[string]bool{}
 		}
-		names[ns][item.GetName()] = true
+		if names[ns][kind] == nil {
+			names[ns][kind] = map[string]bool{}
+		}
+		names[ns][kind][item.GetName()] = true
 	}
 	return names
 }
 
-// generate puts the ConfigMaps in place of those generated before (previous), and
-// reports the ones that are new or have new content.
+// generate puts the ConfigMaps or Secrets in place of those generated before
+// (previous), and reports the ones that are new or have new content.
 func generate(rl *krm.ResourceList, generator string, previous, items []*yaml.RNode, files int) error {
 	earlier := map[string]*yaml.RNode{}
 	for _, item := range previous {
-		earlier[item.GetNamespace()+"/"+item.GetName()] = item
+		earlier[item.GetKind()+"/"+item.GetNamespace()+"/"+item.GetName()] = item
 	}
 	if err := rl.ReplaceGenerated(generator, items); err != nil {
 		return err
 	}
 	for _, item := range items {
-		if old := earlier[item.GetNamespace()+"/"+item.GetName()]; old == nil || !sameContent(old, item) {
+		if old := earlier[item.GetKind()+"/"+item.GetNamespace()+"/"+item.GetName()]; old == nil || !sameContent(old, item) {
 			rl.Results = append(rl.Results, krm.InfoResult(item, "generated from %d file(s)", files))
 		}
 	}
 	return nil
 }
 
-// sameContent tells whether two ConfigMaps hold the same files, whatever their metadata
-// (kpt adds its own annotations to the one it read).
+// sameContent tells whether two ConfigMaps or Secrets hold the same files, whatever
+// their metadata (kpt adds its own annotations to the one it read).
 func sameContent(a, b *yaml.RNode) bool {
-	for _, field := range []string{"immutable", "data", "binaryData"} {
+	for _, field := range []string{"immutable", "type", "data", "binaryData"} {
 		fa, fb := a.Field(field), b.Field(field)
 		if (fa == nil) != (fb == nil) || fa != nil && fa.Value.MustString() != fb.Value.MustString() {
 			return false

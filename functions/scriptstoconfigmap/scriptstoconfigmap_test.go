@@ -103,6 +103,14 @@ func TestSizeLimits(t *testing.T) {
 	require.Equal(t, 1, out.Code)
 	require.Contains(t, out.Stderr, "error: ScriptsToConfigMap scripts")
 	require.Contains(t, out.Stderr, "the files hold 1048577 bytes, over the 1 MiB")
+
+	// A Secret has the same limit, on the files' bytes (not their base64 form).
+	secret := func(n int) []byte {
+		return []byte(strings.Replace(string(config(content(n), nil)), "spec:\n", "spec:\n  secret: true\n", 1))
+	}
+	out = golden.Process(t, Function, secret(1<<20+1), []byte(pod))
+	require.Equal(t, 1, out.Code)
+	require.Contains(t, out.Stderr, "the files hold 1048577 bytes, over the 1 MiB (1048576 bytes) the API server accepts in one Secret")
 }
 
 func FuzzScriptsToConfigMap(f *testing.F) { golden.Fuzz(f, Function, "testdata") }

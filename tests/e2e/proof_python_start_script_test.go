@@ -5,7 +5,6 @@ package e2e
 import (
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -91,72 +90,4 @@ func scalarAt(t *testing.T, node *yaml.RNode, path ...string) string {
 		t.Fatalf("%s: %v", strings.Join(path, "."), err)
 	}
 	return yaml.GetValue(n)
-}
-
-// TestConfigMapNameIsConfigMapGenerators runs kustomize's own configMapGenerator and
-// scripts-to-configmap, both through the kustomize binary, on the same files (text, CRLF
-// text, binary) and requires the same name and content.
-func TestConfigMapNameIsConfigMapGenerators(t *testing.T) {
-	script, err := os.ReadFile(filepath.Join(examplesRoot(t), "python-start-script", "package", "start.sh"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	files := map[string]string{
-		"start.sh": string(script),
-		"crlf.sh":  "#!/bin/sh\r\necho saved on Windows\r\n",
-		"logo.png": strings.Repeat("\x89PNG\r\n\x1a\n\x00\xff", 40), // base64 spans lines
-	}
-	names := []string{"crlf.sh", "logo.png", "start.sh"}
-	dir := t.TempDir()
-	write := func(path, content string) {
-		t.Helper()
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, form := range []string{"generator", "function"} {
-		for name, content := range files {
-			write(filepath.Join(dir, form, "kustomize", name), content)
-		}
-	}
-	write(filepath.Join(dir, "generator", "kustomize", "kustomization.yaml"),
-		"configMapGenerator:\n- name: scripts\n  files: ["+strings.Join(names, ", ")+"]\n")
-	write(filepath.Join(dir, "function", "kustomize", "kustomization.yaml"), "resources: [pod.yaml]\ntransformers: [scripts.yaml]\n")
-	write(filepath.Join(dir, "function", "kustomize", "pod.yaml"),
-		"apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  containers:\n  - name: app\n    image: busybox:1.37.0\n")
-	write(filepath.Join(dir, "function", "kustomize", "scripts.yaml"), `apiVersion: fn.unbake.dev/v1alpha1
-kind: ScriptsToConfigMap
-metadata:
-  name: scripts
-  annotations:
-    config.kubernetes.io/function: |
-      exec:
-        path: scripts-to-configmap
-spec:
-  mountPath: /opt/scripts
-  files:
-  - path: `+strings.Join(names, "\n  - path: ")+"\n")
-
-	var configMaps []*yaml.RNode
-	for _, form := range []string{"generator", "function"} {
-		objects := parse(t, renderKustomize(t, filepath.Join(dir, form)))
-		i := slices.IndexFunc(objects, func(o *yaml.RNode) bool { return o.GetKind() == "ConfigMap" })
-		if i < 0 {
-			t.Fatalf("%s: no ConfigMap in the rendering", form)
-		}
-		configMaps = append(configMaps, objects[i])
-	}
-	want, got := configMaps[0], configMaps[1]
-	if !strings.HasPrefix(want.GetName(), "scripts-") || got.GetName() != want.GetName() {
-		t.Errorf("scripts-to-configmap named the ConfigMap %q, kustomize's configMapGenerator %q", got.GetName(), want.GetName())
-	}
-	for _, field := range []string{"data", "binaryData"} {
-		w, g := want.Field(field), got.Field(field)
-		if w == nil || g == nil || w.Value.MustString() != g.Value.MustString() {
-			t.Errorf("%s differs: configMapGenerator\n%v\nscripts-to-configmap\n%v", field, w, g)
-		}
-	}
 }
