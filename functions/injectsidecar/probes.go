@@ -2,10 +2,12 @@ package injectsidecar
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/unbake/unbake/functions/krm"
 	"github.com/unbake/unbake/functions/workload"
+	"k8s.io/apimachinery/pkg/util/intstr"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -17,9 +19,18 @@ var probeKinds = []string{"livenessProbe", "readinessProbe", "startupProbe"}
 // only fails its httpGet and tcpSocket probes. Whether it does is read from its command
 // and args (the image cannot be read), so the warning says it is a guess.
 func (in *injection) checkAppProbes() {
-	ours := map[string]bool{}
+	ours, proxied := map[string]bool{}, map[string]bool{}
+	// The proposal names the proxy's port by number: a probe's named port is looked up
+	// among its own container's ports only.
+	exposed := intstr.Parse(in.cfg.Spec.ExposePort)
 	for _, p := range in.containers {
 		ours[p.name] = true
+		for _, port := range p.container.Ports {
+			proxied[strconv.Itoa(int(port.ContainerPort))], proxied[port.Name] = true, port.Name != ""
+			if port.Name == in.cfg.Spec.ExposePort {
+				exposed = intstr.FromInt32(port.ContainerPort)
+			}
+		}
 	}
 	for _, c := range in.w.Containers() {
 		bind := loopbackBind(c.Node)
@@ -28,13 +39,14 @@ func (in *injection) checkAppProbes() {
 		}
 		for _, kind := range probeKinds {
 			probe := krm.Get(c.Node, kind)
-			if probe == nil || (krm.Get(probe, "httpGet") == nil && krm.Get(probe, "tcpSocket") == nil) {
-				continue
+			if probe == nil || (krm.Get(probe, "httpGet") == nil && krm.Get(probe, "tcpSocket") == nil) ||
+				proxied[krm.ScalarAt(probe.YNode(), "httpGet", "port")] || proxied[krm.ScalarAt(probe.YNode(), "tcpSocket", "port")] {
+				continue // not a network probe, or one through the proxy
 			}
 			krm.Propose(in.Warnf(in.w.Field(c.Field()+"."+kind),
 				"container %q seems to listen on loopback only (%s in its command; a guess, as the image cannot be read), so the kubelet's %s to the pod IP cannot reach it behind the proxy: probe through the proxy on a path it serves without auth (proposed), or use an exec probe",
 				c.Name(), bind, kind),
-				map[string]any{"httpGet": map[string]any{"path": "/healthz", "port": in.cfg.Spec.ExposePort}})
+				map[string]any{"httpGet": map[string]any{"path": "/healthz", "port": exposed.IntValue()}})
 		}
 	}
 }
