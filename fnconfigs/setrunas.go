@@ -177,8 +177,12 @@ func (c *SetRunAs) Validate() field.ErrorList {
 		errs = append(errs, s.validateGroupSetup(spec)...)
 	}
 	errs = append(errs, s.validateFilesystem(spec)...)
-	errs = append(errs, validateProfileType(s.SeccompProfile, spec.Child("seccompProfile"))...)
-	errs = append(errs, validateProfileType(s.AppArmorProfile, spec.Child("appArmorProfile"))...)
+	if p := s.SeccompProfile; p != nil {
+		errs = append(errs, validateProfileType(string(p.Type), p.LocalhostProfile, spec.Child("seccompProfile"))...)
+	}
+	if p := s.AppArmorProfile; p != nil {
+		errs = append(errs, validateProfileType(string(p.Type), p.LocalhostProfile, spec.Child("appArmorProfile"))...)
+	}
 	if s.setsNothing() {
 		errs = append(errs, field.Required(spec, "set runAsUser, runAsGroup, runAsNonRoot, fsGroup, supplementalGroups, a profile, readOnlyRootFilesystem, writablePaths, home, automountServiceAccountToken, seccompProfile or appArmorProfile: this config would change nothing"))
 	}

@@ -2,8 +2,8 @@ package fnconfigs
 
 import (
 	"path"
+	"slices"
 
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
@@ -44,22 +44,12 @@ func validateAbsolute(p string, at *field.Path) field.ErrorList {
 
 // validateProfileType checks a seccomp or AppArmor profile as the API does: Localhost
 // needs localhostProfile, the other types forbid it.
-func validateProfileType[P *corev1.SeccompProfile | *corev1.AppArmorProfile](profile P, at *field.Path) field.ErrorList {
-	if profile == nil {
-		return nil
-	}
-	var kind string
-	var localhost *string
-	switch p := any(profile).(type) {
-	case *corev1.SeccompProfile:
-		kind, localhost = string(p.Type), p.LocalhostProfile
-	case *corev1.AppArmorProfile:
-		kind, localhost = string(p.Type), p.LocalhostProfile
-	}
-	if errs := validateEnum(kind, profileTypes, at.Child("type")); len(errs) > 0 || kind == "" {
-		return append(errs, requiredIfEmpty(kind, at.Child("type"))...)
-	}
+func validateProfileType(kind string, localhost *string, at *field.Path) field.ErrorList {
 	switch {
+	case kind == "":
+		return field.ErrorList{field.Required(at.Child("type"), "set RuntimeDefault, Localhost or Unconfined")}
+	case !slices.Contains(profileTypes, kind):
+		return field.ErrorList{field.NotSupported(at.Child("type"), kind, profileTypes)}
 	case kind == "Localhost" && (localhost == nil || *localhost == ""):
 		return field.ErrorList{field.Required(at.Child("localhostProfile"), "type Localhost needs the profile's name or path")}
 	case kind != "Localhost" && localhost != nil:
@@ -70,10 +60,3 @@ func validateProfileType[P *corev1.SeccompProfile | *corev1.AppArmorProfile](pro
 
 // profileTypes are the seccomp and AppArmor profile types of the API.
 var profileTypes = []string{"RuntimeDefault", "Localhost", "Unconfined"}
-
-func requiredIfEmpty(v string, at *field.Path) field.ErrorList {
-	if v == "" {
-		return field.ErrorList{field.Required(at, "set RuntimeDefault, Localhost or Unconfined")}
-	}
-	return nil
-}
