@@ -413,7 +413,7 @@ func (c *InitChain) validateStep(step *InitChainStep, p *field.Path) field.Error
 	errs = append(errs, validateLiteralSecrets(step.Env, p.Child("env"))...)
 	if step.Pip != nil {
 		errs = append(errs, step.Pip.validate(p.Child("pip"))...)
-		errs = append(errs, c.validatePipCache(step, p.Child("pip", "cacheVolume"))...)
+		errs = append(errs, validatePipCache(step, p)...)
 		errs = append(errs, c.validateWorkspaceFile(step, step.Pip.Venv, p.Child("pip", "venv"))...)
 		errs = append(errs, c.validateWorkspaceFile(step, step.Pip.Requirements, p.Child("pip", "requirements"))...)
 	}
@@ -597,7 +597,8 @@ func (c *InitChain) validateCredentialsStep(step *InitChainStep, p *field.Path) 
 	}
 	for i, m := range step.VolumeMounts {
 		if path.Clean(m.MountPath) == GitCredentialsPath {
-			errs = append(errs, field.Duplicate(p.Child("volumeMounts").Index(i).Child("mountPath"), m.MountPath))
+			errs = append(errs, field.Invalid(p.Child("volumeMounts").Index(i).Child("mountPath"), m.MountPath,
+				"the credentials' Secret is mounted there: mount this volume elsewhere"))
 		}
 	}
 	volume := c.CredentialsVolume(step.Name)
@@ -633,20 +634,24 @@ func validateLiteralSecrets(env []corev1.EnvVar, p *field.Path) field.ErrorList 
 	return errs
 }
 
-// validatePipCache checks the cache volume and that the step's own mounts leave its path.
-func (c *InitChain) validatePipCache(step *InitChainStep, p *field.Path) field.ErrorList {
+// validatePipCache checks the cache volume of the step at p, and that the step's own
+// mounts leave its path.
+func validatePipCache(step *InitChainStep, p *field.Path) field.ErrorList {
 	v := step.Pip.CacheVolume
 	if v == nil {
 		return nil
 	}
-	errs := validateDNSLabel(v.Name, p.Child("name"))
+	errs := validateDNSLabel(v.Name, p.Child("pip", "cacheVolume", "name"))
 	if v.VolumeSource == (corev1.VolumeSource{}) {
-		errs = append(errs, field.Required(p, "set a volume source, e.g. persistentVolumeClaim: {claimName: pip-cache}"))
+		errs = append(errs, field.Required(p.Child("pip", "cacheVolume"), "set a volume source, e.g. persistentVolumeClaim: {claimName: pip-cache}"))
 	}
 	for i, m := range step.VolumeMounts {
-		if path.Clean(m.MountPath) == PipCacheVolumePath || m.Name == v.Name {
-			errs = append(errs, field.Invalid(p.Child("name"), v.Name,
-				fmt.Sprintf("the step mounts it itself, or mounts something at %s (volumeMounts[%d]): remove that mount", PipCacheVolumePath, i)))
+		mp := p.Child("volumeMounts").Index(i)
+		if path.Clean(m.MountPath) == PipCacheVolumePath {
+			errs = append(errs, field.Invalid(mp.Child("mountPath"), m.MountPath, "the pip cache volume is mounted there: mount this volume elsewhere"))
+		}
+		if m.Name == v.Name {
+			errs = append(errs, field.Invalid(mp.Child("name"), m.Name, "the pip step mounts its cacheVolume itself: remove this mount"))
 		}
 	}
 	return errs

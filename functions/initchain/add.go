@@ -52,7 +52,7 @@ func (a *application) addVolumes(spec *yaml.RNode) error {
 		var have corev1.Volume
 		if err := json.Unmarshal(data, &have); err != nil || !equality.Semantic.DeepEqual(have, v.spec) {
 			a.Errorf(a.work.Field(fmt.Sprintf("spec.volumes[%d]", i)),
-				"the pod already has a different volume named %q: rename it, or the volume of %s in the InitChain config, or make the volumes identical",
+				"the pod already has a different volume named %q: rename the pod's volume or the one %s of the InitChain config asks for, or make them identical",
 				v.spec.Name, v.configPath)
 		}
 	}
