@@ -205,7 +205,9 @@ func TestGitCloneScriptPassesValuesAsArguments(t *testing.T) {
 			trust := "safe.directory=" + dest
 			git := func(args ...string) []string { return append([]string{"git", "-c", trust}, args...) }
 			remote := git("config", "remote.origin.url", clone.Repo)
-			checkout := func(target string) []string { return git("checkout", "--quiet", "--force", "--detach", target+"^{commit}") }
+			checkout := func(target string) []string {
+				return git("checkout", "--quiet", "--force", "--detach", target+"^{commit}")
+			}
 			fetchAlone := func(rev string, options ...string) []string {
 				return git(append(append([]string{"fetch", "--quiet", "--force", "--no-tags"}, options...), "origin", rev)...)
 			}
