@@ -6,8 +6,8 @@ import (
 	"slices"
 	"testing"
 
-	"sigs.k8s.io/yaml"
 	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
+	"sigs.k8s.io/yaml"
 )
 
 // Seed 001's ordering demonstration: add-init-chain's two steps, in the config's order,
@@ -48,15 +48,15 @@ func init() {
 				!slices.Equal(restricted.Capabilities.Drop, []string{"ALL"}) || restricted.SeccompProfile.Type != "RuntimeDefault" {
 				t.Errorf("%s: securityContext %s, want what Pod Security restricted requires", step, sc.MustString())
 			}
-			if got := scalarAt(t, spec, "initContainers", "[name="+step+"]", "volumeMounts", "[name=workspace]", "mountPath"); got != "/workspace" {
-				t.Errorf("%s mounts the workspace at %q, want /workspace", step, got)
+			if got := scalarAt(t, spec, "initContainers", "[name="+step+"]", "volumeMounts", "[name=order]", "mountPath"); got != "/order" {
+				t.Errorf("%s mounts the volume order at %q, want /order", step, got)
 			}
 			if got := scalarAt(t, spec, "initContainers", "[name="+step+"]", "resources", "limits", "memory"); got != "16Mi" {
 				t.Errorf("%s: memory limit %q, want the config's 16Mi", step, got)
 			}
 		}
-		if got := scalarAt(t, spec, "containers", "[name=test-pod]", "volumeMounts", "[name=workspace]", "mountPath"); got != "/workspace" {
-			t.Errorf("the app mounts the workspace at %q, want /workspace", got)
+		if got := scalarAt(t, spec, "containers", "[name=test-pod]", "volumeMounts", "[name=order]", "mountPath"); got != "/order" {
+			t.Errorf("the app mounts the volume order at %q, want /order", got)
 		}
 	}
 }

@@ -14,7 +14,7 @@ func TestInitOrder(t *testing.T) {
 	apply(t, "init-order", "init-order")
 	kubectl(t, "wait", "-n", "init-order", "pod/test-pod", "--for", "condition=Ready", "--timeout", "120s")
 
-	log := strings.TrimSpace(kubectl(t, "exec", "-n", "init-order", "test-pod", "-c", "test-pod", "--", "cat", "/workspace/order.log"))
+	log := strings.TrimSpace(kubectl(t, "exec", "-n", "init-order", "test-pod", "-c", "test-pod", "--", "cat", "/order/order.log"))
 	var events []string
 	for _, line := range strings.Split(log, "\n") {
 		events = append(events, strings.Join(strings.Fields(line)[:2], " "))
@@ -45,7 +45,7 @@ func TestInitOrder(t *testing.T) {
 		t.Errorf("init1 ran %v to %v, init2 %v to %v, the app started %v: want each after the previous finished, and five seconds each",
 			started[0], finished[0], started[1], finished[1], app[0])
 	}
-	if user := strings.TrimSpace(kubectl(t, "exec", "-n", "init-order", "test-pod", "-c", "test-pod", "--", "stat", "-c", "%u", "/workspace/order.log")); user != "1000" {
+	if user := strings.TrimSpace(kubectl(t, "exec", "-n", "init-order", "test-pod", "-c", "test-pod", "--", "stat", "-c", "%u", "/order/order.log")); user != "1000" {
 		t.Errorf("the steps wrote order.log as UID %s, want the pod's 1000", user)
 	}
 	reapplyChangesNothing(t, "init-order", "init-order")
