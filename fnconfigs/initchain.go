@@ -621,7 +621,9 @@ func validateLiteralSecrets(env []corev1.EnvVar, p *field.Path) field.ErrorList 
 			continue
 		}
 		name := strings.ToUpper(e.Name)
-		secretName := !strings.HasSuffix(name, "_FILE") && slices.ContainsFunc(secretWords, func(w string) bool { return strings.Contains(name, w) })
+		// A variable that names where a credential is (GIT_TOKEN_FILE, SECRET_NAME) is not one.
+		where := slices.ContainsFunc([]string{"_FILE", "_PATH", "_DIR", "_NAME"}, func(suffix string) bool { return strings.HasSuffix(name, suffix) })
+		secretName := !where && slices.ContainsFunc(secretWords, func(w string) bool { return strings.Contains(name, w) })
 		hasPassword := false
 		if u, err := url.Parse(e.Value); err == nil && u.User != nil {
 			_, hasPassword = u.User.Password()
