@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"net/url"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -77,6 +79,47 @@ type InitChainGitClone struct {
 	// Dest is the directory of the checkout, relative to workspacePath or absolute;
 	// default workspacePath.
 	Dest string `json:"dest,omitempty"`
+	// Depth is how many commits of history to fetch: default 1, the revision alone; 0
+	// fetches the whole history. A commit SHA is fetched alone (git fetch --depth N origin
+	// SHA), and with the whole history of every branch and tag when the server refuses a
+	// commit it does not advertise.
+	Depth *int32 `json:"depth,omitempty"`
+	// Submodules checks out the submodules too, recursively, fetched with the same depth.
+	Submodules bool `json:"submodules,omitempty"`
+	// Sparse limits the checkout to these directories (git sparse-checkout, cone mode:
+	// the files at the top of the repository come too): relative paths without '..'.
+	Sparse []string `json:"sparse,omitempty"`
+	// Credentials name the Secret git authenticates with: an HTTPS token through
+	// GIT_ASKPASS, or an SSH key with the hosts it trusts. The step mounts the Secret
+	// read-only; its values never appear in the pod spec.
+	Credentials *InitChainGitCredentials `json:"credentials,omitempty"`
+}
+
+// InitChainGitCredentials is a Secret in the workload's namespace, mounted read-only
+// (mode 0400) at /etc/unbake/git-credentials in the step alone. For an https:// repo,
+// git asks for the user name and password through GIT_ASKPASS, which prints the
+// Secret's files (the keys of a kubernetes.io/basic-auth Secret: password is the token;
+// without a username key, the user name is x-access-token). For an ssh:// or host:path
+// repo, GIT_SSH_COMMAND uses the key and checks the server against known_hosts
+// (StrictHostKeyChecking=yes): both keys are required.
+type InitChainGitCredentials struct {
+	// SecretName is the Secret's name.
+	SecretName string `json:"secretName"`
+	// Keys are the Secret's keys, where they differ from the defaults.
+	Keys *InitChainGitCredentialKeys `json:"keys,omitempty"`
+}
+
+// InitChainGitCredentialKeys name the Secret's keys.
+type InitChainGitCredentialKeys struct {
+	// Username is the key of the HTTPS user name; default username. Optional in the Secret.
+	Username string `json:"username,omitempty"`
+	// Password is the key of the HTTPS token or password; default password.
+	Password string `json:"password,omitempty"`
+	// SSHPrivateKey is the key of the SSH private key; default ssh-privatekey.
+	SSHPrivateKey string `json:"sshPrivateKey,omitempty"`
+	// KnownHosts is the key of the SSH known_hosts lines that name the server; default
+	// known_hosts.
+	KnownHosts string `json:"knownHosts,omitempty"`
 }
 
 // InitChainPip creates a virtual environment unless it exists, then pip-installs into it.
@@ -89,6 +132,15 @@ type InitChainPip struct {
 	Packages []string `json:"packages,omitempty"`
 	// Requirements is a requirements file, relative to workspacePath or absolute.
 	Requirements string `json:"requirements,omitempty"`
+	// RequireHashes runs pip with --require-hashes: every package, dependencies included,
+	// must be pinned with == and carry a --hash, or pip installs nothing. Each of packages
+	// must then read NAME==VERSION --hash=sha256:HEX (checked here); the requirements file,
+	// which a step before writes, is checked by pip when it runs.
+	RequireHashes bool `json:"requireHashes,omitempty"`
+	// CacheVolume holds pip's cache instead of the workspace, e.g. a PersistentVolumeClaim
+	// that the pods share, so that a new pod downloads nothing the cache has. It is added to
+	// the pod and mounted in the step at /var/cache/unbake-pip.
+	CacheVolume *corev1.Volume `json:"cacheVolume,omitempty"`
 }
 
 // InitChainAppMount mounts the volume in some containers of the pod.
@@ -126,6 +178,24 @@ const (
 	DefaultWorkspaceVolume         = "workspace"
 	DefaultWorkspacePath           = "/workspace"
 	DefaultPostStartTimeoutSeconds = 60
+	DefaultGitDepth                = 1
+
+	// StepHome is HOME of every step, under workspacePath: the steps may run as any user
+	// (Pod Security restricted), whose home in the image may not exist or not be writable.
+	StepHome = ".unbake/home"
+	// PipCache is pip's cache under workspacePath, unless the step has a cacheVolume.
+	PipCache = ".unbake/pip-cache"
+	// PipCacheVolumePath is where a pip step mounts its cacheVolume.
+	PipCacheVolumePath = "/var/cache/unbake-pip"
+	// GitCredentialsPath is where a gitClone step mounts its credentials' Secret.
+	GitCredentialsPath = "/etc/unbake/git-credentials"
+
+	// The keys of the Secret types kubernetes.io/basic-auth and kubernetes.io/ssh-auth,
+	// and the file name ssh gives known hosts.
+	DefaultUsernameKey      = "username"
+	DefaultPasswordKey      = "password"
+	DefaultSSHPrivateKeyKey = "ssh-privatekey"
+	DefaultKnownHostsKey    = "known_hosts"
 
 	PositionAppend  = "append"
 	PositionPrepend = "prepend"
@@ -167,6 +237,45 @@ func (c *InitChain) Default() {
 	if s.PostStart != nil && s.PostStart.TimeoutSeconds == 0 {
 		s.PostStart.TimeoutSeconds = DefaultPostStartTimeoutSeconds
 	}
+	for i := range s.Steps {
+		if g := s.Steps[i].GitClone; g != nil {
+			if g.Depth == nil {
+				depth := int32(DefaultGitDepth)
+				g.Depth = &depth
+			}
+			if g.Credentials != nil {
+				g.Credentials.defaultKeys()
+			}
+		}
+	}
+}
+
+func (c *InitChainGitCredentials) defaultKeys() {
+	if c.Keys == nil {
+		c.Keys = &InitChainGitCredentialKeys{}
+	}
+	k := c.Keys
+	for _, d := range []struct {
+		field *string
+		value string
+	}{
+		{&k.Username, DefaultUsernameKey}, {&k.Password, DefaultPasswordKey},
+		{&k.SSHPrivateKey, DefaultSSHPrivateKeyKey}, {&k.KnownHosts, DefaultKnownHostsKey},
+	} {
+		if *d.field == "" {
+			*d.field = d.value
+		}
+	}
+}
+
+// CredentialsVolume is the name of the volume of a gitClone step's credentials: the
+// step's init container name and -git.
+func (c *InitChain) CredentialsVolume(step string) string { return c.StepName(step) + "-git" }
+
+// UsesSSH tells whether git reaches the repository over SSH: an ssh:// URL or git's
+// scp-like host:path.
+func (g *InitChainGitClone) UsesSSH() bool {
+	return strings.HasPrefix(g.Repo, "ssh://") || (!strings.Contains(g.Repo, "://") && !strings.HasPrefix(g.Repo, "/"))
 }
 
 // IsStrict tells whether warnings fail the run.
@@ -227,6 +336,7 @@ func (c *InitChain) Validate() field.ErrorList {
 		}
 		names[s.Steps[i].Name] = true
 	}
+	errs = append(errs, c.validateVolumeNames(spec)...)
 	errs = append(errs, c.validatePosition(spec.Child("position"))...)
 	for i, m := range s.AppMounts {
 		errs = append(errs, m.validate(spec.Child("appMounts").Index(i))...)
@@ -297,8 +407,13 @@ func (c *InitChain) validateStep(step *InitChainStep, p *field.Path) field.Error
 		errs = append(errs, step.GitClone.validate(p.Child("gitClone"))...)
 		errs = append(errs, c.validateWorkspaceFile(step, step.GitClone.Dest, p.Child("gitClone", "dest"))...)
 	}
+	if step.GitClone != nil && step.GitClone.Credentials != nil {
+		errs = append(errs, c.validateCredentialsStep(step, p)...)
+	}
+	errs = append(errs, validateLiteralSecrets(step.Env, p.Child("env"))...)
 	if step.Pip != nil {
 		errs = append(errs, step.Pip.validate(p.Child("pip"))...)
+		errs = append(errs, validatePipCache(step, p)...)
 		errs = append(errs, c.validateWorkspaceFile(step, step.Pip.Venv, p.Child("pip", "venv"))...)
 		errs = append(errs, c.validateWorkspaceFile(step, step.Pip.Requirements, p.Child("pip", "requirements"))...)
 	}
@@ -376,6 +491,20 @@ func (c *InitChain) validateWorkspaceFile(step *InitChainStep, file string, p *f
 
 func (g *InitChainGitClone) validate(p *field.Path) field.ErrorList {
 	errs := validateGitRepo(g.Repo, p.Child("repo"))
+	if g.Depth != nil && *g.Depth < 0 {
+		errs = append(errs, field.Invalid(p.Child("depth"), *g.Depth, "must be 0 (the whole history) or more"))
+	}
+	for i, dir := range g.Sparse {
+		// Cone mode takes directories; git reads '!', '*', '?', '[' and '\\' as patterns.
+		if dir == "" || path.IsAbs(dir) || slices.Contains(strings.Split(dir, "/"), "..") ||
+			strings.ContainsAny(dir, "!*?[]\\\x00\n\r") || strings.HasPrefix(dir, "-") {
+			errs = append(errs, field.Invalid(p.Child("sparse").Index(i), dir,
+				"must be a directory of the repository: a relative path without '..' or the pattern characters ! * ? [ ] \\"))
+		}
+	}
+	if g.Credentials != nil {
+		errs = append(errs, g.validateCredentials(p.Child("credentials"))...)
+	}
 	switch {
 	case g.Revision == "":
 		errs = append(errs, field.Required(p.Child("revision"),
@@ -394,6 +523,142 @@ func isGitRevision(rev string) bool {
 	return rev != "" && strings.IndexByte(start, rev[0]) >= 0 && consistsOf(rev, start+"./-")
 }
 
+// validateVolumeNames requires one volume per name among those the chain adds: the
+// workspace, the credentials' Secrets, the pip caches (two steps may share one cache).
+func (c *InitChain) validateVolumeNames(spec *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	volumes := map[string]corev1.Volume{c.Spec.Volume.Name: *c.Spec.Volume}
+	claim := func(v corev1.Volume, p *field.Path) {
+		if have, ok := volumes[v.Name]; ok && !equality.Semantic.DeepEqual(have, v) {
+			errs = append(errs, field.Invalid(p, v.Name, "another volume of this config has this name: rename one"))
+		}
+		volumes[v.Name] = v
+	}
+	for i, step := range c.Spec.Steps {
+		p := spec.Child("steps").Index(i)
+		if step.GitClone != nil && step.GitClone.Credentials != nil {
+			claim(corev1.Volume{Name: c.CredentialsVolume(step.Name), VolumeSource: corev1.VolumeSource{
+				Secret: &corev1.SecretVolumeSource{SecretName: step.GitClone.Credentials.SecretName}}}, p.Child("name"))
+		}
+		if step.Pip != nil && step.Pip.CacheVolume != nil {
+			claim(*step.Pip.CacheVolume, p.Child("pip", "cacheVolume", "name"))
+		}
+	}
+	return errs
+}
+
+// validateCredentials checks the Secret's name and keys, and that the repository's
+// transport takes them: a token sent over http:// would cross the network in clear text.
+func (g *InitChainGitClone) validateCredentials(p *field.Path) field.ErrorList {
+	c := g.Credentials
+	var errs field.ErrorList
+	if c.SecretName == "" {
+		errs = append(errs, field.Required(p.Child("secretName"), "the name of the Secret with the credentials"))
+	}
+	for _, msg := range validation.IsDNS1123Subdomain(c.SecretName) {
+		if c.SecretName != "" {
+			errs = append(errs, field.Invalid(p.Child("secretName"), c.SecretName, msg))
+		}
+	}
+	if k := c.Keys; k != nil {
+		for _, key := range []struct{ name, value string }{
+			{"username", k.Username}, {"password", k.Password}, {"sshPrivateKey", k.SSHPrivateKey}, {"knownHosts", k.KnownHosts},
+		} {
+			for _, msg := range validation.IsConfigMapKey(key.value) {
+				errs = append(errs, field.Invalid(p.Child("keys", key.name), key.value, "must be a key of the Secret: "+msg))
+			}
+		}
+	}
+	switch {
+	case strings.HasPrefix(g.Repo, "https://") || g.UsesSSH():
+	case strings.HasPrefix(g.Repo, "http://"):
+		errs = append(errs, field.Invalid(p, c.SecretName,
+			"an http:// repo would send the token in clear text: use the repository's https:// URL"))
+	default:
+		errs = append(errs, field.Invalid(p, c.SecretName,
+			"git takes credentials over https:// (a token) and SSH (a key): this repo's transport uses none, remove them"))
+	}
+	return errs
+}
+
+// credentialsEnv are the variables a step with credentials gets from the function.
+var credentialsEnv = []string{"GIT_ASKPASS", "GIT_SSH_COMMAND", "GIT_TERMINAL_PROMPT",
+	"UNBAKE_GIT_USERNAME_FILE", "UNBAKE_GIT_PASSWORD_FILE"}
+
+// validateCredentialsStep keeps the step's own fields off what the credentials set: the
+// mount of the Secret, the variables that point git at it, and the volume's name.
+func (c *InitChain) validateCredentialsStep(step *InitChainStep, p *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	for i, e := range step.Env {
+		if slices.Contains(credentialsEnv, e.Name) {
+			errs = append(errs, field.Invalid(p.Child("env").Index(i).Child("name"), e.Name,
+				"gitClone.credentials sets it: remove it from the step's env"))
+		}
+	}
+	for i, m := range step.VolumeMounts {
+		if path.Clean(m.MountPath) == GitCredentialsPath {
+			errs = append(errs, field.Invalid(p.Child("volumeMounts").Index(i).Child("mountPath"), m.MountPath,
+				"the credentials' Secret is mounted there: mount this volume elsewhere"))
+		}
+	}
+	volume := c.CredentialsVolume(step.Name)
+	for _, msg := range validation.IsDNS1123Label(volume) {
+		errs = append(errs, field.Invalid(p.Child("name"), step.Name,
+			fmt.Sprintf("the credentials' volume %q (<metadata.name>-<step name>-git) %s", volume, msg)))
+	}
+	return errs
+}
+
+// secretWords in an env variable's name say its value is a credential.
+var secretWords = []string{"TOKEN", "PASSWORD", "PASSWD", "SECRET", "CREDENTIAL", "API_KEY", "PRIVATE_KEY"}
+
+// validateLiteralSecrets rejects credentials written as literal env values: the pod spec
+// is read by everyone who can read the workload, and kubectl prints it.
+func validateLiteralSecrets(env []corev1.EnvVar, p *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	for i, e := range env {
+		if e.Value == "" {
+			continue
+		}
+		name := strings.ToUpper(e.Name)
+		// A variable that names where a credential is (GIT_TOKEN_FILE, SECRET_NAME) is not one.
+		where := slices.ContainsFunc([]string{"_FILE", "_PATH", "_DIR", "_NAME"}, func(suffix string) bool { return strings.HasSuffix(name, suffix) })
+		secretName := !where && slices.ContainsFunc(secretWords, func(w string) bool { return strings.Contains(name, w) })
+		hasPassword := false
+		if u, err := url.Parse(e.Value); err == nil && u.User != nil {
+			_, hasPassword = u.User.Password()
+		}
+		if secretName || hasPassword {
+			errs = append(errs, field.Invalid(p.Index(i).Child("value"), "REDACTED",
+				fmt.Sprintf("%s holds a credential as a literal value, which the pod spec shows to everyone who can read the workload: use valueFrom.secretKeyRef, or gitClone.credentials", e.Name)))
+		}
+	}
+	return errs
+}
+
+// validatePipCache checks the cache volume of the step at p, and that the step's own
+// mounts leave its path.
+func validatePipCache(step *InitChainStep, p *field.Path) field.ErrorList {
+	v := step.Pip.CacheVolume
+	if v == nil {
+		return nil
+	}
+	errs := validateDNSLabel(v.Name, p.Child("pip", "cacheVolume", "name"))
+	if v.VolumeSource == (corev1.VolumeSource{}) {
+		errs = append(errs, field.Required(p.Child("pip", "cacheVolume"), "set a volume source, e.g. persistentVolumeClaim: {claimName: pip-cache}"))
+	}
+	for i, m := range step.VolumeMounts {
+		mp := p.Child("volumeMounts").Index(i)
+		if path.Clean(m.MountPath) == PipCacheVolumePath {
+			errs = append(errs, field.Invalid(mp.Child("mountPath"), m.MountPath, "the pip cache volume is mounted there: mount this volume elsewhere"))
+		}
+		if m.Name == v.Name {
+			errs = append(errs, field.Invalid(mp.Child("name"), m.Name, "the pip step mounts its cacheVolume itself: remove this mount"))
+		}
+	}
+	return errs
+}
+
 // credentialParameters are query parameters that carry credentials, e.g. GitLab's
 // private_token or a signed URL's signature.
 var credentialParameters = []string{"token", "password", "passwd", "secret", "key", "auth", "credential", "sig"}
@@ -401,7 +666,7 @@ var credentialParameters = []string{"token", "password", "passwd", "secret", "ke
 // validateGitRepo accepts the URL forms git clones from, without credentials: a URL is
 // written to logs, to the pod spec and to kubectl output, where a Secret's value is not.
 func validateGitRepo(repo string, p *field.Path) field.ErrorList {
-	useSecret := "git credentials belong in a Secret, not in the URL: mount the Secret in the step (volumeMounts) and point git at it with env, e.g. GIT_CONFIG_COUNT=1, GIT_CONFIG_KEY_0=credential.helper, GIT_CONFIG_VALUE_0=\"store --file=/etc/git-credentials/.git-credentials\", or GIT_SSH_COMMAND for an SSH key"
+	useSecret := "git credentials belong in a Secret, not in the URL: name the Secret in gitClone.credentials.secretName (a token for https://, a key and known_hosts for SSH)"
 	switch {
 	case repo == "":
 		return field.ErrorList{field.Required(p, "the URL of the repository to clone")}
@@ -448,14 +713,23 @@ func (pip *InitChainPip) validate(p *field.Path) field.ErrorList {
 		errs = append(errs, field.Required(p.Child("packages"), "list packages, or set requirements, or both"))
 	}
 	for i, pkg := range pip.Packages {
-		// pip would read a leading '-' as an option, e.g. --index-url.
-		if strings.TrimSpace(pkg) == "" || strings.HasPrefix(pkg, "-") {
+		// pip would read a leading '-' as an option, e.g. --index-url; a line break would
+		// start another line of the requirements file that requireHashes writes.
+		switch {
+		case strings.TrimSpace(pkg) == "" || strings.HasPrefix(pkg, "-") || strings.ContainsAny(pkg, "\x00\n\r"):
 			errs = append(errs, field.Invalid(p.Child("packages").Index(i), pkg,
 				"must be a requirement specifier, e.g. Flask==3.1.0; pip options go in the step's env (PIP_INDEX_URL, …)"))
+		case pip.RequireHashes && !hashedRequirement.MatchString(pkg):
+			errs = append(errs, field.Invalid(p.Child("packages").Index(i), pkg,
+				"requireHashes needs every package pinned with == and hashed: NAME==VERSION --hash=sha256:HEX (pip hash NAME-VERSION.whl, or pip-compile --generate-hashes, prints them)"))
 		}
 	}
 	return errs
 }
+
+// hashedRequirement is a requirement that pip's hash-checking mode installs: pinned with
+// == (or ===), optionally with extras and an environment marker, and one --hash or more.
+var hashedRequirement = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*(\[[A-Za-z0-9._, -]*\])?\s*===?\s*[^\s;]+\s*(;[^-]*)?(\s+--hash[= ](sha256|sha384|sha512):[0-9a-f]+)+\s*$`)
 
 func (m InitChainAppMount) validate(p *field.Path) field.ErrorList {
 	var errs field.ErrorList

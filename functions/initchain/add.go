@@ -21,7 +21,7 @@ func (a *application) add() error {
 	if err != nil {
 		return err
 	}
-	if err := a.addVolume(spec); err != nil {
+	if err := a.addVolumes(spec); err != nil {
 		return err
 	}
 	if err := a.addSteps(spec); err != nil {
@@ -34,23 +34,27 @@ func (a *application) add() error {
 	return a.addHook()
 }
 
-// addVolume adds the shared volume, or keeps an identical one of the pod's.
-func (a *application) addVolume(spec *yaml.RNode) error {
-	want := a.c.cfg.Spec.Volume
-	i := indexOf(spec, "volumes", "name", want.Name)
-	if i < 0 {
-		a.keys = append(a.keys, volumeKey(want.Name))
-		return insert(spec, "volumes", len(workload.Entries(spec, "volumes")), a.c.volume)
-	}
-	data, err := workload.Entries(spec, "volumes")[i].MarshalJSON()
-	if err != nil {
-		return err
-	}
-	var have corev1.Volume
-	if err := json.Unmarshal(data, &have); err != nil || !equality.Semantic.DeepEqual(have, *want) {
-		a.Errorf(a.work.Field(fmt.Sprintf("spec.volumes[%d]", i)),
-			"the pod already has a different volume named %q: rename spec.volume.name in the InitChain config, or make the volumes identical",
-			want.Name)
+// addVolumes adds the chain's volumes, or keeps identical ones of the pod's.
+func (a *application) addVolumes(spec *yaml.RNode) error {
+	for _, v := range a.c.volumes {
+		i := indexOf(spec, "volumes", "name", v.spec.Name)
+		if i < 0 {
+			a.keys = append(a.keys, volumeKey(v.spec.Name))
+			if err := insert(spec, "volumes", len(workload.Entries(spec, "volumes")), v.node); err != nil {
+				return err
+			}
+			continue
+		}
+		data, err := workload.Entries(spec, "volumes")[i].MarshalJSON()
+		if err != nil {
+			return err
+		}
+		var have corev1.Volume
+		if err := json.Unmarshal(data, &have); err != nil || !equality.Semantic.DeepEqual(have, v.spec) {
+			a.Errorf(a.work.Field(fmt.Sprintf("spec.volumes[%d]", i)),
+				"the pod already has a different volume named %q: rename the pod's volume or the one %s of the InitChain config asks for, or make them identical",
+				v.spec.Name, v.configPath)
+		}
 	}
 	return nil
 }
@@ -98,7 +102,7 @@ func (a *application) addSteps(spec *yaml.RNode) error {
 func (a *application) checkStepVolumes() {
 	volumes := a.work.VolumeNames()
 	for _, s := range a.c.steps {
-		for i, m := range s.container.VolumeMounts[1:] { // the first is the workspace
+		for i, m := range s.container.VolumeMounts[1 : 1+s.userMounts] { // the first is the workspace
 			if !volumes[m.Name] {
 				a.ConfigErrorf(fmt.Sprintf("%s.volumeMounts[%d].name", s.configPath, i),
 					"step %q mounts volume %q, which the pod does not have: add the volume to the workload, or correct the name",

@@ -34,7 +34,7 @@ spec:
 	//       metadata:
 	//         labels: {app: web}
 	//         annotations:
-	//           fn.unbake.dev/init-chain: 'example: chain@109233a2f2,init/example-fetch,mount/web=/workspace,volume/workspace'
+	//           fn.unbake.dev/init-chain: 'example: chain@c926652adc,init/example-fetch,mount/web=/workspace,volume/workspace'
 	//       spec:
 	//         initContainers:
 	//         - name: example-fetch
@@ -44,9 +44,19 @@ spec:
 	//           - -ec
 	//           - |
 	//             echo ready > /workspace/ready
+	//           env:
+	//           - name: HOME
+	//             value: /workspace/.unbake/home
 	//           volumeMounts:
 	//           - name: workspace
 	//             mountPath: /workspace
+	//           securityContext:
+	//             capabilities:
+	//               drop:
+	//               - ALL
+	//             allowPrivilegeEscalation: false
+	//             seccompProfile:
+	//               type: RuntimeDefault
 	//         containers:
 	//         - name: web
 	//           image: python:3.13.1-slim

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -17,13 +18,39 @@ import (
 // kubelet would expand from the container's env.
 const hostile = `a'b"c$(touch pwned-subst)d;touch pwned-semicolon` + "\n" + `touch pwned-newline $(PWNED) $$ $`
 
-// stub records its name and arguments, NUL-separated, one call per \001, in $STUB_LOG.
-// As python3 -m venv DIR, it also makes DIR/bin/pip, a copy of the pip stub.
+// stub records its name and arguments, NUL-separated, one call per \001, in $STUB_LOG;
+// what a call reads from stdin (--stdin) is recorded as one more argument, without its
+// last line break. As python3 -m
+// venv DIR, it also makes DIR/bin/pip, a copy of the pip stub; as git init, .git. A call
+// whose arguments contain one of the |-separated patterns of $STUB_FAIL fails. With
+// $STUB_ASKPASS set, git fetch asks $GIT_ASKPASS for a user name and a password, as git
+// does, and records the answers as a call of askpass.
 const stub = `#!/bin/sh
+args="$*"
+case $args in
+  *--stdin*) stdin=` + "`cat`" + `; set -- "$@" "$stdin" ;;
+esac
 { printf '%s\0' "${0##*/}" "$@"; printf '\001'; } >> "$STUB_LOG"
 if [ "${0##*/}" = python3 ] && [ "$1" = -m ] && [ "$2" = venv ]; then
   mkdir -p "$3/bin" && cp "$STUB_DIR/pip" "$3/bin/pip"
 fi
+if [ "${0##*/}" = git ] && [ "$1" = init ]; then
+  mkdir .git
+fi
+if [ -n "${STUB_ASKPASS:-}" ] && [ "${0##*/}" = git ]; then
+  case $args in
+    *" fetch "*)
+      user=` + "`\"$GIT_ASKPASS\" \"Username for 'https://example.com': \"`" + `
+      password=` + "`\"$GIT_ASKPASS\" \"Password for 'https://$user@example.com': \"`" + `
+      { printf '%s\0' askpass "$user" "$password"; printf '\001'; } >> "$STUB_LOG" ;;
+  esac
+fi
+IFS='|'
+for pattern in ${STUB_FAIL:-}; do
+  case $args in
+    *"$pattern"*) exit 1 ;;
+  esac
+done
 exit 0
 `
 
@@ -62,13 +89,13 @@ func newSandbox(t *testing.T) *sandbox {
 // run runs argv (after the kubelet's expansion when expand is set) in the sandbox and
 // returns the stubs' calls. Only the stubs come before the system's own directories on
 // PATH, and no real git, python3, pip or curl is reachable.
-func (s *sandbox) run(t *testing.T, shell, argv []string) ([][]string, string, error) {
+func (s *sandbox) run(t *testing.T, shell, argv []string, env ...string) ([][]string, string, error) {
 	t.Helper()
 	require.NoError(t, os.RemoveAll(s.log))
 	// argv[0] is "sh": run it with the shell under test.
 	cmd := exec.Command(shell[0], append(shell[1:], argv[1:]...)...)
 	cmd.Dir = s.work
-	cmd.Env = []string{"PATH=" + s.stubs + ":" + systemPath(t), "STUB_LOG=" + s.log, "STUB_DIR=" + s.stubs}
+	cmd.Env = append([]string{"PATH=" + s.stubs + ":" + systemPath(t), "STUB_LOG=" + s.log, "STUB_DIR=" + s.stubs}, env...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	err := cmd.Run()
@@ -80,7 +107,7 @@ func (s *sandbox) run(t *testing.T, shell, argv []string) ([][]string, string, e
 func systemPath(t *testing.T) string {
 	dir := filepath.Join(t.TempDir(), "bin")
 	require.NoError(t, os.MkdirAll(dir, 0o755))
-	for _, tool := range []string{"mkdir", "ls", "grep", "sleep", "cp", "sh", "dash", "bash", "busybox"} {
+	for _, tool := range []string{"mkdir", "ls", "grep", "sleep", "cp", "cat", "chmod", "sh", "dash", "bash", "busybox"} {
 		if p, err := exec.LookPath(tool); err == nil {
 			require.NoError(t, os.Symlink(p, filepath.Join(dir, tool)))
 		}
@@ -158,42 +185,124 @@ func TestLiteralSurvivesTheKubelet(t *testing.T) {
 	require.NotEqual(t, values, kubeletExpand(values, podEnv))
 }
 
+// hostileLine is hostile without the line break: a value that is one line of what git
+// reads on stdin (sparse directories; the config rejects line breaks in them).
+var hostileLine = strings.ReplaceAll(hostile, "\n", " ")
+
 func TestGitCloneScriptPassesValuesAsArguments(t *testing.T) {
+	const sha = "0123456789abcdef0123456789abcdef01234567"
 	for _, sh := range shells(t) {
 		t.Run(strings.Join(sh, " "), func(t *testing.T) {
 			s := newSandbox(t)
 			spec := &fnconfigs.InitChainSpec{WorkspacePath: s.root}
-			clone := &fnconfigs.InitChainGitClone{Repo: "https://example.com/" + hostile, Revision: hostile, Dest: "dest " + hostile}
+			depth := int32(1)
+			clone := &fnconfigs.InitChainGitClone{Repo: "https://example.com/" + hostile, Revision: hostile, Dest: "dest " + hostile, Depth: &depth}
 			dest := filepath.Join(s.root, clone.Dest)
-			command, args := gitCloneCommand(spec, clone)
-			argv := kubeletExpand(append(command, args...), podEnv)
-
-			calls, stderr, err := s.run(t, sh, argv)
-			require.NoError(t, err, stderr)
+			argv := func() []string {
+				command, args := gitCloneCommand(spec, clone)
+				return kubeletExpand(append(command, args...), podEnv)
+			}
 			trust := "safe.directory=" + dest
-			ref := "refs/tags/" + clone.Revision + "^{commit}"
-			require.Equal(t, [][]string{
-				{"git", "init", "--quiet"},
-				{"git", "-c", trust, "fetch", "--quiet", "--force", "--prune", "--", clone.Repo,
-					"+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*"},
-				{"git", "-c", trust, "rev-parse", "--quiet", "--verify", ref},
-				{"git", "-c", trust, "checkout", "--quiet", "--force", "--detach", ref},
-			}, calls)
+			git := func(args ...string) []string { return append([]string{"git", "-c", trust}, args...) }
+			remote := git("config", "remote.origin.url", clone.Repo)
+			checkout := func(target string) []string {
+				return git("checkout", "--quiet", "--force", "--detach", target+"^{commit}")
+			}
+			fetchAlone := func(rev string, options ...string) []string {
+				return git(append(append([]string{"fetch", "--quiet", "--force", "--no-tags"}, options...), "origin", rev)...)
+			}
+
+			// A name: fetched alone, one commit deep.
+			calls, stderr, err := s.run(t, sh, argv())
+			require.NoError(t, err, stderr)
+			require.Equal(t, [][]string{{"git", "init", "--quiet"}, remote, fetchAlone(clone.Revision, "--depth=1"), checkout("FETCH_HEAD")}, calls)
 
 			// A restart finds the checkout, and fetches into it.
-			require.NoError(t, os.Mkdir(filepath.Join(dest, ".git"), 0o755))
-			calls, stderr, err = s.run(t, sh, argv)
+			calls, stderr, err = s.run(t, sh, argv())
 			require.NoError(t, err, stderr)
-			require.Len(t, calls, 3)
-			require.Equal(t, "fetch", calls[0][3])
+			require.Equal(t, [][]string{remote, fetchAlone(clone.Revision, "--depth=1"), checkout("FETCH_HEAD")}, calls)
 
-			// Files that are not a checkout are never overwritten.
-			require.NoError(t, os.Remove(filepath.Join(dest, ".git")))
+			// The server refuses: every branch and tag, with the whole history; the
+			// revision is then a tag, a branch or a commit.
+			require.NoError(t, os.WriteFile(filepath.Join(dest, ".git", "shallow"), nil, 0o644))
+			calls, stderr, err = s.run(t, sh, argv(), "STUB_FAIL=--no-tags")
+			require.NoError(t, err, stderr)
+			require.Contains(t, stderr, "fetching every branch and tag")
+			require.Equal(t, [][]string{remote, fetchAlone(clone.Revision, "--depth=1"),
+				git("fetch", "--quiet", "--force", "--prune", "--unshallow", "origin", "+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*"),
+				git("rev-parse", "--quiet", "--verify", "refs/tags/"+clone.Revision+"^{commit}"),
+				checkout("refs/tags/" + clone.Revision)}, calls)
+			_, stderr, err = s.run(t, sh, argv(), "STUB_FAIL=--no-tags|rev-parse")
+			require.Error(t, err)
+			require.Contains(t, stderr, "has no tag, branch or commit")
+
+			// A commit SHA the checkout has: no fetch. One it lacks: fetched alone; the whole
+			// history (depth 0), sparse directories and submodules.
+			clone.Revision = sha
+			calls, stderr, err = s.run(t, sh, argv())
+			require.NoError(t, err, stderr)
+			require.Equal(t, [][]string{remote, git("rev-parse", "--quiet", "--verify", sha+"^{commit}"), checkout(sha)}, calls)
+			depth, clone.Submodules, clone.Sparse = 0, true, []string{"python", hostileLine}
+			calls, stderr, err = s.run(t, sh, argv(), "STUB_FAIL=rev-parse")
+			require.NoError(t, err, stderr)
+			require.Equal(t, [][]string{remote, git("rev-parse", "--quiet", "--verify", sha+"^{commit}"), fetchAlone(sha),
+				git("sparse-checkout", "set", "--cone", "--stdin", "python\n"+hostileLine), checkout("FETCH_HEAD"),
+				git("submodule", "--quiet", "update", "--init", "--recursive", "--force")}, calls)
+			depth = 3
+			calls, stderr, err = s.run(t, sh, argv(), "STUB_FAIL=rev-parse")
+			require.NoError(t, err, stderr)
+			require.Equal(t, git("submodule", "--quiet", "update", "--init", "--recursive", "--force", "--depth=3"), calls[len(calls)-1])
+
+			// Files that are not a checkout are never overwritten; the steps' HOME and
+			// lost+found do not count.
+			require.NoError(t, os.RemoveAll(dest))
+			for _, dir := range []string{".unbake/home", "lost+found"} {
+				require.NoError(t, os.MkdirAll(filepath.Join(dest, dir), 0o755))
+			}
+			calls, stderr, err = s.run(t, sh, argv())
+			require.NoError(t, err, stderr)
+			require.Equal(t, []string{"git", "init", "--quiet"}, calls[0])
+			require.NoError(t, os.RemoveAll(filepath.Join(dest, ".git")))
 			require.NoError(t, os.WriteFile(filepath.Join(dest, "data"), nil, 0o644))
-			calls, stderr, err = s.run(t, sh, argv)
+			calls, stderr, err = s.run(t, sh, argv())
 			require.Error(t, err)
 			require.Empty(t, calls)
 			require.Contains(t, stderr, "is neither empty nor a git repository")
+			s.requireNothingInjected(t)
+		})
+	}
+}
+
+// TestGitCloneAsksThroughAskpass: with a token's files, git gets the user name and the
+// token from GIT_ASKPASS, which prints the files; without a user name file, x-access-token.
+func TestGitCloneAsksThroughAskpass(t *testing.T) {
+	for _, sh := range shells(t) {
+		t.Run(strings.Join(sh, " "), func(t *testing.T) {
+			s := newSandbox(t)
+			secret := filepath.Join(s.root, "secret "+hostile)
+			require.NoError(t, os.MkdirAll(secret, 0o755))
+			token := "ghp_" + hostile
+			require.NoError(t, os.WriteFile(filepath.Join(secret, "password"), []byte(token), 0o400))
+			spec := &fnconfigs.InitChainSpec{WorkspacePath: s.root}
+			command, args := gitCloneCommand(spec, &fnconfigs.InitChainGitClone{Repo: "https://example.com/app.git", Revision: "main", Dest: "checkout"})
+			argv := kubeletExpand(append(command, args...), podEnv)
+			env := []string{"STUB_ASKPASS=1", "UNBAKE_GIT_USERNAME_FILE=" + filepath.Join(secret, "username"),
+				"UNBAKE_GIT_PASSWORD_FILE=" + filepath.Join(secret, "password")}
+
+			calls, stderr, err := s.run(t, sh, argv, env...)
+			require.NoError(t, err, stderr)
+			require.Contains(t, calls, []string{"askpass", "x-access-token", token})
+			require.NoError(t, os.WriteFile(filepath.Join(secret, "username"), []byte("deploy\n"), 0o400))
+			calls, stderr, err = s.run(t, sh, argv, env...)
+			require.NoError(t, err, stderr)
+			require.Contains(t, calls, []string{"askpass", "deploy", token}) // git reads the first line
+
+			// A token the step cannot read: a message before any fetch.
+			env[2] = "UNBAKE_GIT_PASSWORD_FILE=" + filepath.Join(secret, "missing")
+			calls, stderr, err = s.run(t, sh, argv, env...)
+			require.Error(t, err)
+			require.Contains(t, stderr, "cannot read")
+			require.NotContains(t, strings.Join(slices.Concat(calls...), " "), "fetch")
 			s.requireNothingInjected(t)
 		})
 	}
@@ -227,6 +336,27 @@ func TestPipScriptPassesValuesAsArguments(t *testing.T) {
 			calls, stderr, err = s.run(t, sh, kubeletExpand(append(command, args...), podEnv))
 			require.NoError(t, err, stderr)
 			require.Equal(t, [][]string{append([]string{"pip", "install", "--no-input", "--disable-pip-version-check"}, pip.Packages...)}, calls)
+
+			// requireHashes: the packages go through a requirements file, where pip reads
+			// --hash options, one line each.
+			pip.RequireHashes, pip.Requirements = true, "req"
+			pip.Packages = []string{"Flask==3.1.3 --hash=sha256:00ff", hostileLine}
+			command, args = pipCommand(spec, pip)
+			calls, stderr, err = s.run(t, sh, kubeletExpand(append(command, args...), podEnv))
+			require.NoError(t, err, stderr)
+			written := filepath.Join(venv, "unbake-requirements.txt")
+			require.Equal(t, [][]string{{"pip", "install", "--no-input", "--disable-pip-version-check",
+				"-r", filepath.Join(s.root, "req"), "--require-hashes", "-r", written}}, calls)
+			data, err := os.ReadFile(written)
+			require.NoError(t, err)
+			require.Equal(t, strings.Join(pip.Packages, "\n")+"\n", string(data))
+			// Only a requirements file: nothing written.
+			pip.Packages = nil
+			command, args = pipCommand(spec, pip)
+			calls, stderr, err = s.run(t, sh, kubeletExpand(append(command, args...), podEnv))
+			require.NoError(t, err, stderr)
+			require.Equal(t, [][]string{{"pip", "install", "--no-input", "--disable-pip-version-check",
+				"-r", filepath.Join(s.root, "req"), "--require-hashes"}}, calls)
 			s.requireNothingInjected(t)
 		})
 	}

@@ -35,8 +35,8 @@ func init() {
 		}
 		// User values reach the fixed scripts as arguments, never as shell text.
 		wantArgs := map[string][]string{
-			"testapp-clone": {"https://github.com/easydoggie/testapp.git", "2e0fd0617187b01765b3056ea56a123d15ab8452", "/workspace"},
-			"testapp-venv":  {"/workspace/python/venv", "", "Flask==3.1.3", "gunicorn==23.0.0"},
+			"testapp-clone": {"https://github.com/easydoggie/testapp.git", "2e0fd0617187b01765b3056ea56a123d15ab8452", "/workspace", "1", "false"},
+			"testapp-venv":  {"/workspace/python/venv", "", "", "Flask==3.1.3", "gunicorn==23.0.0"},
 		}
 		for step, want := range wantArgs {
 			if got := strings.Join(stringsAt(t, pod, "initContainers", "[name="+step+"]", "args"), " "); got != strings.Join(want, " ") {
