@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/unbake/unbake/fnconfigs"
+	"github.com/unbake/unbake/version"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 )
 
@@ -52,6 +53,10 @@ func Main(fn Function, args []string) int {
 	for _, a := range args {
 		if a == "-h" || a == "--help" || a == "help" {
 			fmt.Fprint(os.Stdout, fn.Help)
+			return 0
+		}
+		if version.IsFlag(a) {
+			fmt.Fprintln(os.Stdout, version.Get().String(fn.Name))
 			return 0
 		}
 	}
