@@ -37,8 +37,20 @@ CRANE         := $(TOOLS)/crane
 CRANE_VERSION := v0.22.1
 IMAGE_REPO    ?= localhost/unbake
 IMAGE_TAG     ?= dev
-VERSION       ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 SOURCE        := https://github.com/unbake/unbake
+
+# The version: the file VERSION names the next release (RELEASING.md). make release stamps
+# it as it is; make build and make images stamp it with -dev. The commit, -dirty when
+# tracked files differ from it, and its time, which makes release builds reproducible.
+FILE_VERSION      := $(shell cat $(ROOT)/VERSION)
+VERSION           ?= $(FILE_VERSION)
+COMMIT            ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)$(shell git status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo -dirty)
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+# The same flags as pipeline/images/ko.yaml gives ko.
+version_ldflags    = -s -w -X=github.com/unbake/unbake/version.Version=$(1) -X=github.com/unbake/unbake/version.Commit=$(COMMIT)
+# Where make release pushes the images and writes the binaries, checksums and release.yaml.
+REGISTRY ?= ghcr.io/unbake
+DIST     ?= $(ROOT)/dist
 # kustomize's legacy exec plugins, for kubectl kustomize (KUSTOMIZE_PLUGIN_HOME).
 PLUGIN_HOME   := $(ROOT)/.tools/plugins
 # Argo CD's plugin server, built in its own module (tests/argocd) at the version its go.mod
@@ -48,13 +60,13 @@ ARGOCD_CMP_SERVER := $(TOOLS)/argocd-cmp-server-$(ARGOCD_VERSION)
 
 export PATH := $(BIN):$(TOOLS):$(PATH)
 
-.PHONY: all build test unit e2e e2e-containers e2e-argocd acceptance node node-deps nginx podman images plugins demo fuzz golden-update bench bench-tools bench-check fmt vet tools clean
+.PHONY: all build release release-test pin qemu test unit e2e e2e-containers e2e-argocd acceptance node node-deps nginx podman images plugins demo fuzz golden-update bench bench-tools bench-check fmt vet tools clean
 
 all: build
 
 build:
 	@mkdir -p $(BIN)
-	go build -trimpath -ldflags "-s -w" -o $(BIN)/ ./functions/... ./pipeline/...
+	go build -trimpath -ldflags "$(call version_ldflags,$(VERSION)-dev)" -o $(BIN)/ ./functions/... ./pipeline/...
 
 tools: $(KUSTOMIZE)
 
@@ -97,7 +109,19 @@ images e2e-containers: export CONTAINERS_CONF := $(ROOT)/pipeline/images/contain
 # $(IMAGE_REPO)/<name>:$(IMAGE_TAG); prints their compressed sizes.
 images: build $(KO) $(CRANE) podman
 	BIN=$(BIN) KO=$(KO) CRANE=$(CRANE) IMAGE_REPO=$(IMAGE_REPO) IMAGE_TAG=$(IMAGE_TAG) \
-		VERSION=$(VERSION) SOURCE=$(SOURCE) pipeline/images/build.sh
+		VERSION=$(VERSION)-dev COMMIT=$(COMMIT) SOURCE=$(SOURCE) pipeline/images/build.sh
+
+# A release of VERSION (the file's, or a pre-release of it such as v0.1.0-rc.1): the images
+# for linux/amd64 and linux/arm64 with SBOMs pushed to REGISTRY, and DIST/ with the binaries
+# for linux and darwin on amd64 and arm64, SHA256SUMS and release.yaml (RELEASING.md). A
+# tree with uncommitted changes is refused unless DIRTY_OK=1.
+release: build $(KO) $(CRANE)
+	@case "$(VERSION)" in $(FILE_VERSION)|$(FILE_VERSION)-*) ;; \
+	  *) echo "VERSION=$(VERSION) is not the VERSION file's $(FILE_VERSION) (or a pre-release of it): edit VERSION and commit" >&2; exit 2;; esac
+	@case "$(COMMIT)" in *-dirty) test "$(DIRTY_OK)" = 1 || { echo "the tree has uncommitted changes: commit them (or DIRTY_OK=1)" >&2; exit 2; };; esac
+	BIN=$(BIN) KO=$(KO) CRANE=$(CRANE) VERSION=$(VERSION) COMMIT=$(COMMIT) SOURCE=$(SOURCE) \
+		SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) LDFLAGS="$(call version_ldflags,$(VERSION))" \
+		REGISTRY=$(REGISTRY) DIST=$(DIST) pipeline/images/release.sh
 
 # The examples rendered by the images through kpt and kustomize, under podman.
 e2e-containers: build tools images
