@@ -77,7 +77,7 @@ $(KUSTOMIZE):
 # Everything: unit and golden tests, the end-to-end tests against the real tools, the
 # acceptance tests against a real API server (its first build takes 10-20 minutes), and
 # the examples run as pods on a real node.
-test: vet unit e2e e2e-containers e2e-argocd acceptance node
+test: vet unit e2e e2e-containers release-test e2e-argocd acceptance node
 
 unit:
 	go test ./...
@@ -122,6 +122,31 @@ release: build $(KO) $(CRANE)
 	BIN=$(BIN) KO=$(KO) CRANE=$(CRANE) VERSION=$(VERSION) COMMIT=$(COMMIT) SOURCE=$(SOURCE) \
 		SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) LDFLAGS="$(call version_ldflags,$(VERSION))" \
 		REGISTRY=$(REGISTRY) DIST=$(DIST) pipeline/images/release.sh
+
+# The examples' packages, pipeline/argocd and README.md, copied into PINNED with every unbake
+# image pinned to RELEASE's, name:version@sha256:… (pipeline/images/pin.sh).
+RELEASE ?= $(DIST)/release.yaml
+PINNED  ?= $(DIST)/pinned
+pin:
+	pipeline/images/pin.sh $(RELEASE) $(PINNED)
+
+# Debian's qemu-user-static runs linux/arm64 programs here; registered with binfmt_misc
+# (mounted first if need be), it lets podman run linux/arm64 images too. Where the kernel
+# refuses, release-test still runs the arm64 binaries through qemu-aarch64-static, and says
+# that it did not run the images.
+qemu:
+	@command -v qemu-aarch64-static >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-user-static >/dev/null; }
+	@test -e /proc/sys/fs/binfmt_misc/register || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc 2>/dev/null || true
+	@test -e /proc/sys/fs/binfmt_misc/qemu-aarch64 || cat /usr/lib/binfmt.d/qemu-aarch64.conf >/proc/sys/fs/binfmt_misc/register 2>/dev/null || \
+	  echo "binfmt_misc: cannot register qemu-aarch64: the linux/arm64 images will not be run" >&2
+
+# make release against a registry on loopback, twice (the same digests and checksums), its
+# images, binaries and make pin checked, and the linux/arm64 binaries and images run on
+# every example (tests/e2e/release_test.go).
+release-test: export CONTAINERS_CONF := $(ROOT)/pipeline/images/containers.conf
+release-test: build tools $(KO) $(CRANE) podman qemu
+	UNBAKE_BIN=$(BIN) KUSTOMIZE=$(KUSTOMIZE) KPT=$(KPT) CRANE=$(CRANE) \
+		go test -count=1 -timeout 30m -tags 'e2e containers release' -run '^TestRelease' ./tests/e2e
 
 # The examples rendered by the images through kpt and kustomize, under podman.
 e2e-containers: build tools images
