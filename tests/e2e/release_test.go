@@ -85,7 +85,8 @@ func TestRelease(t *testing.T) {
 	t.Run("images", func(t *testing.T) { checkImages(t, crane, rel, readFile(t, filepath.Join(root, "VERSION"))) })
 	t.Run("binaries", func(t *testing.T) { checkBinaries(t, distA, rel) })
 	t.Run("image binaries are dist's", func(t *testing.T) { checkImageBinaries(t, crane, distA, rel) })
-	t.Run("pin", func(t *testing.T) { checkPinned(t, root, distA, rel) })
+	pinned := filepath.Join(t.TempDir(), "pinned")
+	t.Run("pin", func(t *testing.T) { checkPinned(t, root, distA, pinned, rel) })
 
 	// The examples, rendered by the binaries of both architectures.
 	amd64, arm64 := binaryDir(t, distA, "amd64"), binaryDir(t, distA, "arm64")
@@ -130,7 +131,7 @@ func TestRelease(t *testing.T) {
 				renderWithImages(t, dir)
 				// The package of make pin: its Kptfile runs each step's image by digest.
 				t.Run("kpt-pinned", func(t *testing.T) {
-					pkg := filepath.Join(pinnedDir, "examples", filepath.Base(dir), "package")
+					pkg := filepath.Join(pinned, "examples", filepath.Base(dir), "package")
 					pkg = filepath.Join(copyExample(t, filepath.Dir(pkg)), "package")
 					got := emit(t, checkRan(t, dir, renderPinned(t, pkg)))
 					if want := readGolden(t, filepath.Join(dir, "expected.yaml")); got != want {
@@ -141,9 +142,6 @@ func TestRelease(t *testing.T) {
 		}
 	})
 }
-
-// pinnedDir is where checkPinned left the output of make pin.
-var pinnedDir string
 
 func toolEnv(t *testing.T, name string) string {
 	t.Helper()
@@ -489,10 +487,9 @@ func fileInTar(t *testing.T, r io.Reader, name string) ([]byte, bool) {
 	}
 }
 
-// checkPinned: make pin writes the examples' packages with every Kptfile step the image of
+// checkPinned: make pin writes into pinnedDir the examples' packages with every Kptfile step the image of
 // its function, pinned by version and digest, and the Argo CD sidecar the unbake image.
-func checkPinned(t *testing.T, root, dist string, rel release) {
-	pinnedDir = filepath.Join(t.TempDir(), "pinned")
+func checkPinned(t *testing.T, root, dist, pinnedDir string, rel release) {
 	if stdout, stderr, err := run(t, root, "make", "--no-print-directory", "pin",
 		"RELEASE="+filepath.Join(dist, "release.yaml"), "PINNED="+pinnedDir); err != nil {
 		t.Fatalf("make pin: %v\n%s%s", err, stdout, stderr)
