@@ -487,8 +487,9 @@ func fileInTar(t *testing.T, r io.Reader, name string) ([]byte, bool) {
 	}
 }
 
-// checkPinned: make pin writes into pinnedDir the examples' packages with every Kptfile step the image of
-// its function, pinned by version and digest, and the Argo CD sidecar the unbake image.
+// checkPinned: make pin writes into pinnedDir the examples' packages with every Kptfile
+// step the image of its function, pinned by digest, and the Argo CD sidecar the unbake
+// image, pinned by version and digest.
 func checkPinned(t *testing.T, root, dist, pinnedDir string, rel release) {
 	if stdout, stderr, err := run(t, root, "make", "--no-print-directory", "pin",
 		"RELEASE="+filepath.Join(dist, "release.yaml"), "PINNED="+pinnedDir); err != nil {
@@ -505,9 +506,12 @@ func checkPinned(t *testing.T, root, dist, pinnedDir string, rel release) {
 			t.Fatalf("%s: %d steps pinned, %d in the source", dir, len(pinned), len(source))
 		}
 		for i, m := range pinned {
-			want := images[filepath.Base(yaml.GetValue(source[i].Field("exec").Value))]
-			if got := yaml.GetValue(m.Field("image").Value); got != want || m.Field("exec") != nil {
-				t.Errorf("%s step %d: pinned to %q, want image %q and no exec", filepath.Base(dir), i, got, want)
+			// kpt refuses name:tag@digest: a step is name@digest # version.
+			tagged, digest, _ := strings.Cut(images[filepath.Base(yaml.GetValue(source[i].Field("exec").Value))], "@")
+			want := tagged[:strings.LastIndex(tagged, ":")] + "@" + digest
+			image := m.Field("image")
+			if image == nil || yaml.GetValue(image.Value) != want || image.Value.YNode().LineComment != "# "+rel.Version || m.Field("exec") != nil {
+				t.Errorf("%s step %d is not pinned to image %s # %s:\n%s", filepath.Base(dir), i, want, rel.Version, m.MustString())
 			}
 		}
 	}
