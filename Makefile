@@ -44,8 +44,13 @@ SOURCE        := https://github.com/unbake/unbake
 # tracked files differ from it, and its time, which makes release builds reproducible.
 FILE_VERSION      := $(shell cat $(ROOT)/VERSION)
 VERSION           ?= $(FILE_VERSION)
-COMMIT            ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)$(shell git status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo -dirty)
-SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+# (:= in ifndef: read once, not at every use.)
+ifndef COMMIT
+COMMIT            := $(shell git rev-parse HEAD 2>/dev/null || echo unknown)$(shell git status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo -dirty)
+endif
+ifndef SOURCE_DATE_EPOCH
+SOURCE_DATE_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+endif
 # The same flags as pipeline/images/ko.yaml gives ko.
 version_ldflags    = -s -w -X=github.com/unbake/unbake/version.Version=$(1) -X=github.com/unbake/unbake/version.Commit=$(COMMIT)
 # Where make release pushes the images and writes the binaries, checksums and release.yaml.
