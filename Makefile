@@ -37,8 +37,25 @@ CRANE         := $(TOOLS)/crane
 CRANE_VERSION := v0.22.1
 IMAGE_REPO    ?= localhost/unbake
 IMAGE_TAG     ?= dev
-VERSION       ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 SOURCE        := https://github.com/unbake/unbake
+
+# The version: the file VERSION names the next release (RELEASING.md). make release stamps
+# it as it is; make build and make images stamp it with -dev. The commit, -dirty when
+# tracked files differ from it, and its time, which makes release builds reproducible.
+FILE_VERSION      := $(shell cat $(ROOT)/VERSION)
+VERSION           ?= $(FILE_VERSION)
+# (:= in ifndef: read once, not at every use.)
+ifndef COMMIT
+COMMIT            := $(shell git rev-parse HEAD 2>/dev/null || echo unknown)$(shell git status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo -dirty)
+endif
+ifndef SOURCE_DATE_EPOCH
+SOURCE_DATE_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+endif
+# The same flags as pipeline/images/ko.yaml gives ko.
+version_ldflags    = -s -w -X=github.com/unbake/unbake/version.Version=$(1) -X=github.com/unbake/unbake/version.Commit=$(COMMIT)
+# Where make release pushes the images and writes the binaries, checksums and release.yaml.
+REGISTRY ?= ghcr.io/unbake
+DIST     ?= $(ROOT)/dist
 # kustomize's legacy exec plugins, for kubectl kustomize (KUSTOMIZE_PLUGIN_HOME).
 PLUGIN_HOME   := $(ROOT)/.tools/plugins
 # Argo CD's plugin server, built in its own module (tests/argocd) at the version its go.mod
@@ -48,13 +65,13 @@ ARGOCD_CMP_SERVER := $(TOOLS)/argocd-cmp-server-$(ARGOCD_VERSION)
 
 export PATH := $(BIN):$(TOOLS):$(PATH)
 
-.PHONY: all build test unit e2e e2e-containers e2e-argocd acceptance node node-deps nginx podman images plugins demo demo-convert fuzz golden-update bench bench-tools bench-check fmt vet tools clean
+.PHONY: all build release release-test pin qemu test unit e2e e2e-containers e2e-argocd acceptance node node-deps nginx podman images plugins demo demo-convert fuzz golden-update bench bench-tools bench-check fmt vet tools clean
 
 all: build
 
 build:
 	@mkdir -p $(BIN)
-	go build -trimpath -ldflags "-s -w" -o $(BIN)/ ./functions/... ./pipeline/... ./convert/...
+	go build -trimpath -ldflags "$(call version_ldflags,$(VERSION)-dev)" -o $(BIN)/ ./functions/... ./pipeline/... ./convert/...
 
 tools: $(KUSTOMIZE)
 
@@ -65,7 +82,7 @@ $(KUSTOMIZE):
 # Everything: unit and golden tests, the end-to-end tests against the real tools, the
 # acceptance tests against a real API server (its first build takes 10-20 minutes), and
 # the examples run as pods on a real node.
-test: vet unit e2e e2e-containers e2e-argocd acceptance node
+test: vet unit e2e e2e-containers release-test e2e-argocd acceptance node
 
 # The golden suites run twice more: through yaml.v3 alone (the codec's fast paths off),
 # and in the checked build, which fails on a tree edited after its Each visit or an item
@@ -102,7 +119,44 @@ images e2e-containers: export CONTAINERS_CONF := $(ROOT)/pipeline/images/contain
 # $(IMAGE_REPO)/<name>:$(IMAGE_TAG); prints their compressed sizes.
 images: build $(KO) $(CRANE) podman
 	BIN=$(BIN) KO=$(KO) CRANE=$(CRANE) IMAGE_REPO=$(IMAGE_REPO) IMAGE_TAG=$(IMAGE_TAG) \
-		VERSION=$(VERSION) SOURCE=$(SOURCE) pipeline/images/build.sh
+		VERSION=$(VERSION)-dev COMMIT=$(COMMIT) SOURCE=$(SOURCE) pipeline/images/build.sh
+
+# A release of VERSION (the file's, or a pre-release of it such as v0.1.0-rc.1): the images
+# for linux/amd64 and linux/arm64 with SBOMs pushed to REGISTRY, and DIST/ with the binaries
+# for linux and darwin on amd64 and arm64, SHA256SUMS and release.yaml (RELEASING.md). A
+# tree with uncommitted changes is refused unless DIRTY_OK=1.
+release: build $(KO) $(CRANE)
+	@case "$(VERSION)" in $(FILE_VERSION)|$(FILE_VERSION)-*) ;; \
+	  *) echo "VERSION=$(VERSION) is not the VERSION file's $(FILE_VERSION) (or a pre-release of it): edit VERSION and commit" >&2; exit 2;; esac
+	@case "$(COMMIT)" in *-dirty) test "$(DIRTY_OK)" = 1 || { echo "the tree has uncommitted changes: commit them (or DIRTY_OK=1)" >&2; exit 2; };; esac
+	BIN=$(BIN) KO=$(KO) CRANE=$(CRANE) VERSION=$(VERSION) COMMIT=$(COMMIT) SOURCE=$(SOURCE) \
+		SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) LDFLAGS="$(call version_ldflags,$(VERSION))" \
+		REGISTRY=$(REGISTRY) DIST=$(DIST) pipeline/images/release.sh
+
+# The examples' packages, pipeline/argocd and README.md, copied into PINNED with every unbake
+# image pinned to RELEASE's, name:version@sha256:… (pipeline/images/pin.sh).
+RELEASE ?= $(DIST)/release.yaml
+PINNED  ?= $(DIST)/pinned
+pin:
+	pipeline/images/pin.sh $(RELEASE) $(PINNED)
+
+# Debian's qemu-user-static runs linux/arm64 programs here; registered with binfmt_misc
+# (mounted first if need be), it lets podman run linux/arm64 images too. Where the kernel
+# refuses, release-test still runs the arm64 binaries through qemu-aarch64-static, and says
+# that it did not run the images.
+qemu:
+	@command -v qemu-aarch64-static >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-user-static >/dev/null; }
+	@test -e /proc/sys/fs/binfmt_misc/register || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc 2>/dev/null || true
+	@test -e /proc/sys/fs/binfmt_misc/qemu-aarch64 || cat /usr/lib/binfmt.d/qemu-aarch64.conf >/proc/sys/fs/binfmt_misc/register 2>/dev/null || \
+	  echo "binfmt_misc: cannot register qemu-aarch64: the linux/arm64 images will not be run" >&2
+
+# make release against a registry on loopback, twice (the same digests and checksums), its
+# images, binaries and make pin checked, and the linux/arm64 binaries and images run on
+# every example (tests/e2e/release_test.go).
+release-test: export CONTAINERS_CONF := $(ROOT)/pipeline/images/containers.conf
+release-test: build tools $(KO) $(CRANE) podman qemu
+	UNBAKE_BIN=$(BIN) KUSTOMIZE=$(KUSTOMIZE) KPT=$(KPT) CRANE=$(CRANE) \
+		go test -count=1 -timeout 30m -tags 'e2e containers release' -run '^TestRelease' ./tests/e2e
 
 # The examples rendered by the images through kpt and kustomize, under podman.
 e2e-containers: build tools images

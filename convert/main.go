@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/unbake/unbake/version"
 	"io"
 	"strings"
 )
@@ -61,6 +62,10 @@ func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 
 // Main is the unbake-convert command: args without the program name.
 func Main(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 1 && version.IsFlag(args[0]) {
+		fmt.Fprintln(stdout, version.Get().String("unbake-convert"))
+		return ExitConverted
+	}
 	fs := flag.NewFlagSet("unbake convert", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	var opts Options

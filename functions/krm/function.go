@@ -9,6 +9,7 @@ import (
 
 	"github.com/unbake/unbake/fnconfigs"
 	"github.com/unbake/unbake/functions/catalog"
+	"github.com/unbake/unbake/version"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 )
 
@@ -64,6 +65,10 @@ func Main(fn Function, args []string) int {
 	for _, a := range args {
 		if a == "-h" || a == "--help" || a == "help" {
 			fmt.Fprint(os.Stdout, fn.Help)
+			return 0
+		}
+		if version.IsFlag(a) {
+			fmt.Fprintln(os.Stdout, version.Get().String(fn.Name))
 			return 0
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/unbake/unbake/functions/krm"
 	"github.com/unbake/unbake/pipeline"
 	"github.com/unbake/unbake/pipeline/argocd"
+	"github.com/unbake/unbake/version"
 )
 
 func main() { os.Exit(run(os.Args)) }
@@ -40,6 +41,9 @@ func run(args []string) int {
 	switch args[1] {
 	case "-h", "--help", "help":
 		usage(os.Stdout)
+		return 0
+	case "--version", "-version", "version":
+		fmt.Fprintln(os.Stdout, version.Get().String("unbake"))
 		return 0
 	case "run":
 		return runPipeline(args[2:])
@@ -141,6 +145,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "  unbake run < resource-list.yaml        run a Pipeline's steps in one process (run --help)")
 	fmt.Fprintln(w, "  unbake run -f PIPELINE.yaml [DIR]      the same on the manifests in DIR, as a YAML stream")
 	fmt.Fprintln(w, "  unbake < resource-list.yaml            run the function of the functionConfig's kind")
+	fmt.Fprintln(w, "  unbake --version                       print the version, commit, Go version and platform")
 	fmt.Fprintln(w, "  unbake install-plugins DIR             link unbake as kustomize's legacy plugin of every kind")
 	fmt.Fprintln(w, "  unbake convert [-f Dockerfile] ...     turn a derived Dockerfile into a package (convert --help)")
 	fmt.Fprintln(w, "  unbake argocd-discover                 Argo CD plugin: print how . renders, if it uses unbake")

@@ -30,21 +30,25 @@ const workDir = "/work"
 func TestContainers(t *testing.T) {
 	usePodman(t)
 	for _, dir := range examples(t) {
-		t.Run(filepath.Base(dir), func(t *testing.T) {
-			want := readGolden(t, filepath.Join(dir, "expected.yaml"))
-			renders := map[string]func(t *testing.T, example string) []*yaml.RNode{
-				"kpt":                    renderKptImages,
-				"kustomize":              renderKustomizeContainers,
-				"kpt-unbake-image":       renderKptPipelineImage,
-				"kustomize-unbake-image": renderKustomizePipelineContainer,
-			}
-			for name, render := range renders {
-				t.Run(name, func(t *testing.T) {
-					got := emit(t, checkRan(t, dir, render(t, copyExample(t, dir))))
-					if got != want {
-						t.Errorf("the images (%s) render other objects than expected.yaml\n%s", name, firstDiff(want, got))
-					}
-				})
+		t.Run(filepath.Base(dir), func(t *testing.T) { renderWithImages(t, dir) })
+	}
+}
+
+// renderWithImages renders the example in dir with the images imageOf names, in the four
+// ways of TestContainers, and compares each rendering with expected.yaml.
+func renderWithImages(t *testing.T, dir string) {
+	want := readGolden(t, filepath.Join(dir, "expected.yaml"))
+	renders := map[string]func(t *testing.T, example string) []*yaml.RNode{
+		"kpt":                    renderKptImages,
+		"kustomize":              renderKustomizeContainers,
+		"kpt-unbake-image":       renderKptPipelineImage,
+		"kustomize-unbake-image": renderKustomizePipelineContainer,
+	}
+	for name, render := range renders {
+		t.Run(name, func(t *testing.T) {
+			got := emit(t, checkRan(t, dir, render(t, copyExample(t, dir))))
+			if got != want {
+				t.Errorf("the images (%s) render other objects than expected.yaml\n%s", name, firstDiff(want, got))
 			}
 		})
 	}
@@ -187,6 +191,27 @@ func usePodman(t *testing.T) {
 		fmt.Fprintln(os.Stderr, msg)
 		t.Skip(msg)
 	}
+	podman := setupPodman(t)
+	for _, name := range imageNames() {
+		if _, stderr, err := run(t, ".", podman, "image", "exists", imageOf(name)); err != nil {
+			t.Fatalf("podman has no image %s (make images builds it): %v %s", imageOf(name), err, stderr)
+		}
+	}
+}
+
+// imageNames are the names of unbake's images: every function's and unbake's.
+func imageNames() []string {
+	var names []string
+	for _, fn := range slices.Concat(pipeline.Functions, []krm.Function{{Name: "unbake"}}) {
+		names = append(names, fn.Name)
+	}
+	return names
+}
+
+// setupPodman sets up kpt and kustomize to run functions' images with podman, and returns
+// podman's path.
+func setupPodman(t *testing.T) string {
+	t.Helper()
 	podman, err := exec.LookPath("podman")
 	if err != nil {
 		t.Fatalf("podman is not installed (make podman, or apt-get install -y podman runc): %v", err)
@@ -198,12 +223,6 @@ func usePodman(t *testing.T) {
 		}
 		t.Setenv("CONTAINERS_CONF", conf)
 	}
-	for _, fn := range slices.Concat(pipeline.Functions, []krm.Function{{Name: "unbake"}}) {
-		name := fn.Name
-		if _, stderr, err := run(t, ".", podman, "image", "exists", imageOf(name)); err != nil {
-			t.Fatalf("podman has no image %s (make images builds it): %v %s", imageOf(name), err, stderr)
-		}
-	}
 	t.Setenv("KPT_FN_RUNTIME", "podman")
 	// kustomize runs container functions with docker.
 	shim := t.TempDir()
@@ -212,4 +231,5 @@ func usePodman(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("PATH", shim+string(os.PathListSeparator)+os.Getenv("PATH"))
+	return podman
 }
