@@ -530,7 +530,7 @@ var kanikoOwnedFlags = map[string]string{
 	"--build-arg": "spec.buildArgs",
 	"--target":    "spec.target",
 	"--cache":     "spec.cache.enabled", "--cache-repo": "spec.cache.repo", "--cache-ttl": "spec.cache.ttl",
-	"--digest-file": "the function (it writes the digest to /dev/termination-log)",
+	"--digest-file":     "the function (it writes the digest to /dev/termination-log)",
 	"--custom-platform": "spec.customPlatform", "--customPlatform": "spec.customPlatform",
 }
 
