@@ -1,0 +1,65 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// seeds/004 as written: the Job gen-kaniko-job generated reads the context from the
+// claim kaniko-workspace at /workspace/my-build, retries three times, never restarts in
+// place, and pushes with the Secret mounted as the executor's config.json.
+func init() {
+	proofs["kaniko-pvc-context"] = func(t *testing.T, objects []*yaml.RNode) {
+		var job *yaml.RNode
+		for _, o := range objects {
+			if o.GetKind() == "Job" && o.GetNamespace() == "build" && strings.HasPrefix(o.GetName(), "build-image-") {
+				job = o
+			}
+		}
+		if job == nil {
+			t.Fatal("no Job build/build-image-<hash> in the rendering")
+		}
+		value := func(path ...string) string {
+			v, err := job.Pipe(yaml.Lookup(path...))
+			if err != nil || v == nil {
+				return ""
+			}
+			return yaml.GetValue(v)
+		}
+		for path, want := range map[string]string{
+			"spec.backoffLimit":                "3",
+			"spec.template.spec.restartPolicy": "Never",
+			"spec.template.spec.volumes.[name=workspace].persistentVolumeClaim.claimName":             "kaniko-workspace",
+			"spec.template.spec.containers.[name=kaniko].volumeMounts.[name=workspace].mountPath":     "/workspace",
+			"spec.template.spec.volumes.[name=docker-config].secret.secretName":                       "regcred",
+			"spec.template.spec.containers.[name=kaniko].volumeMounts.[name=docker-config].mountPath": "/kaniko/.docker",
+		} {
+			if got := value(strings.Split(path, ".")...); got != want {
+				t.Errorf("Job %s: %s is %q, want %q", job.GetName(), path, got, want)
+			}
+		}
+		if by := job.GetAnnotations()["fn.unbake.dev/generated-by"]; by != "KanikoJob.build-image" {
+			t.Errorf("Job %s: generated-by %q, want KanikoJob.build-image", job.GetName(), by)
+		}
+		args, err := job.Pipe(yaml.Lookup("spec", "template", "spec", "containers", "[name=kaniko]", "args"))
+		if err != nil || args == nil {
+			t.Fatalf("Job %s has no executor args: %v", job.GetName(), err)
+		}
+		var flags []string
+		for _, arg := range args.Content() {
+			flags = append(flags, arg.Value)
+		}
+		for _, want := range []string{"--context=dir:///workspace/my-build", "--dockerfile=/workspace/my-build/Dockerfile",
+			"--destination=registry.example.com/demo/my-build:1.0.0", "--digest-file=/dev/termination-log"} {
+			if !slices.Contains(flags, want) {
+				t.Errorf("Job %s: args %v lack %s", job.GetName(), flags, want)
+			}
+		}
+		find(t, objects, "PersistentVolumeClaim", "build", "kaniko-workspace")
+	}
+}
