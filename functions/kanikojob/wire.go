@@ -7,8 +7,8 @@ import (
 	"github.com/unbake/unbake/fnconfigs"
 	"github.com/unbake/unbake/functions/krm"
 	"github.com/unbake/unbake/functions/workload"
-	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
