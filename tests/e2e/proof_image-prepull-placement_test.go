@@ -14,13 +14,6 @@ import (
 // Linux node; both roll with a surge, never unavailable, in Argo CD's wave -1.
 func init() {
 	proofs["image-prepull-placement"] = func(t *testing.T, objects []*yaml.RNode) {
-		value := func(n *yaml.RNode, path ...string) string {
-			v, err := n.Pipe(yaml.Lookup(path...))
-			if err != nil || v == nil {
-				return ""
-			}
-			return yaml.GetValue(v)
-		}
 		plain := find(t, objects, "DaemonSet", "ml", "prepull")
 		var gpu *yaml.RNode
 		for _, o := range objects {
@@ -32,7 +25,7 @@ func init() {
 			t.Fatal("no DaemonSet ml/prepull-<hash> for the GPU workload")
 		}
 		for ds, want := range map[*yaml.RNode]string{plain: "tensorflow/tensorflow:2.18.0", gpu: "tensorflow/tensorflow:2.18.0-gpu"} {
-			if got := value(ds, "spec", "template", "spec", "containers", "0", "image"); got != want {
+			if got := scalarAt(t, ds, "spec", "template", "spec", "containers", "0", "image"); got != want {
 				t.Errorf("DaemonSet %s pre-pulls %q, want %s", ds.GetName(), got, want)
 			}
 			for path, want := range map[string]string{
@@ -40,7 +33,7 @@ func init() {
 				"spec.updateStrategy.rollingUpdate.maxSurge":       "1",
 				"spec.template.spec.priorityClassName":             "image-prepull",
 			} {
-				if got := value(ds, strings.Split(path, ".")...); got != want {
+				if got := scalarAt(t, ds, strings.Split(path, ".")...); got != want {
 					t.Errorf("DaemonSet %s: %s is %q, want %q", ds.GetName(), path, got, want)
 				}
 			}
@@ -48,13 +41,13 @@ func init() {
 				t.Errorf("DaemonSet %s: sync wave %q, want -1", ds.GetName(), wave)
 			}
 		}
-		if got := value(gpu, "spec", "template", "spec", "nodeSelector", "nvidia.com/gpu.present"); got != "true" {
+		if got := scalarAt(t, gpu, "spec", "template", "spec", "nodeSelector", "nvidia.com/gpu.present"); got != "true" {
 			t.Errorf("DaemonSet %s does not select the GPU nodes", gpu.GetName())
 		}
-		if got := value(gpu, "spec", "template", "spec", "tolerations", "0", "key"); got != "nvidia.com/gpu" {
+		if got := scalarAt(t, gpu, "spec", "template", "spec", "tolerations", "0", "key"); got != "nvidia.com/gpu" {
 			t.Errorf("DaemonSet %s does not tolerate the GPU taint", gpu.GetName())
 		}
-		if got := value(plain, "spec", "template", "spec", "tolerations"); got != "" {
+		if got := scalarAt(t, plain, "spec", "template", "spec", "tolerations"); got != "" {
 			t.Errorf("DaemonSet prepull tolerates %q: TensorBoard's image does not belong on the GPU nodes", got)
 		}
 	}

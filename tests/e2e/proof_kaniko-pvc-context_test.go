@@ -24,13 +24,6 @@ func init() {
 		if job == nil {
 			t.Fatal("no Job build/build-image-<hash> in the rendering")
 		}
-		value := func(path ...string) string {
-			v, err := job.Pipe(yaml.Lookup(path...))
-			if err != nil || v == nil {
-				return ""
-			}
-			return yaml.GetValue(v)
-		}
 		for path, want := range map[string]string{
 			"spec.backoffLimit":                "3",
 			"spec.template.spec.restartPolicy": "Never",
@@ -39,21 +32,14 @@ func init() {
 			"spec.template.spec.volumes.[name=docker-config].secret.secretName":                       "regcred",
 			"spec.template.spec.containers.[name=kaniko].volumeMounts.[name=docker-config].mountPath": "/kaniko/.docker",
 		} {
-			if got := value(strings.Split(path, ".")...); got != want {
+			if got := scalarAt(t, job, strings.Split(path, ".")...); got != want {
 				t.Errorf("Job %s: %s is %q, want %q", job.GetName(), path, got, want)
 			}
 		}
 		if by := job.GetAnnotations()["fn.unbake.dev/generated-by"]; by != "KanikoJob.build-image" {
 			t.Errorf("Job %s: generated-by %q, want KanikoJob.build-image", job.GetName(), by)
 		}
-		args, err := job.Pipe(yaml.Lookup("spec", "template", "spec", "containers", "[name=kaniko]", "args"))
-		if err != nil || args == nil {
-			t.Fatalf("Job %s has no executor args: %v", job.GetName(), err)
-		}
-		var flags []string
-		for _, arg := range args.Content() {
-			flags = append(flags, arg.Value)
-		}
+		flags := executorArgs(t, job)
 		for _, want := range []string{"--context=dir:///workspace/my-build", "--dockerfile=/workspace/my-build/Dockerfile",
 			"--destination=registry.example.com/demo/my-build:1.0.0", "--digest-file=/dev/termination-log"} {
 			if !slices.Contains(flags, want) {
@@ -62,4 +48,18 @@ func init() {
 		}
 		find(t, objects, "PersistentVolumeClaim", "build", "kaniko-workspace")
 	}
+}
+
+// executorArgs are the arguments of a generated kaniko Job's executor.
+func executorArgs(t *testing.T, job *yaml.RNode) []string {
+	t.Helper()
+	args, err := job.Pipe(yaml.Lookup("spec", "template", "spec", "containers", "[name=kaniko]", "args"))
+	if err != nil || args == nil {
+		t.Fatalf("Job %s has no executor args: %v", job.GetName(), err)
+	}
+	var flags []string
+	for _, arg := range args.Content() {
+		flags = append(flags, arg.Value)
+	}
+	return flags
 }
