@@ -15,15 +15,7 @@ import (
 func init() {
 	proofs["image-prepull-placement"] = func(t *testing.T, objects []*yaml.RNode) {
 		plain := find(t, objects, "DaemonSet", "ml", "prepull")
-		var gpu *yaml.RNode
-		for _, o := range objects {
-			if o.GetKind() == "DaemonSet" && strings.HasPrefix(o.GetName(), "prepull-") {
-				gpu = o
-			}
-		}
-		if gpu == nil {
-			t.Fatal("no DaemonSet ml/prepull-<hash> for the GPU workload")
-		}
+		gpu := findGenerated(t, objects, "DaemonSet", "ml", "prepull-")
 		for ds, want := range map[*yaml.RNode]string{plain: "tensorflow/tensorflow:2.18.0", gpu: "tensorflow/tensorflow:2.18.0-gpu"} {
 			if got := scalarAt(t, ds, "spec", "template", "spec", "containers", "0", "image"); got != want {
 				t.Errorf("DaemonSet %s pre-pulls %q, want %s", ds.GetName(), got, want)

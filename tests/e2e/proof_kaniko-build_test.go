@@ -4,7 +4,6 @@ package e2e
 
 import (
 	"slices"
-	"strings"
 	"testing"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -15,15 +14,7 @@ import (
 func init() {
 	const builtTag = "registry.example.com/demo/hello:5d41402abc4b" // the revision in the config, cut to 12
 	proofs["kaniko-build"] = func(t *testing.T, objects []*yaml.RNode) {
-		var job *yaml.RNode
-		for _, o := range objects {
-			if o.GetKind() == "Job" && o.GetNamespace() == "hello" && strings.HasPrefix(o.GetName(), "build-hello-") {
-				job = o
-			}
-		}
-		if job == nil {
-			t.Fatal("no Job hello/build-hello-<hash> in the rendering")
-		}
+		job := findGenerated(t, objects, "Job", "hello", "build-hello-")
 		if by := job.GetAnnotations()["fn.unbake.dev/generated-by"]; by != "KanikoJob.build-hello" {
 			t.Errorf("Job %s: generated-by %q, want KanikoJob.build-hello", job.GetName(), by)
 		}

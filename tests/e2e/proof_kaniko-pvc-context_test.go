@@ -15,15 +15,7 @@ import (
 // place, and pushes with the Secret mounted as the executor's config.json.
 func init() {
 	proofs["kaniko-pvc-context"] = func(t *testing.T, objects []*yaml.RNode) {
-		var job *yaml.RNode
-		for _, o := range objects {
-			if o.GetKind() == "Job" && o.GetNamespace() == "build" && strings.HasPrefix(o.GetName(), "build-image-") {
-				job = o
-			}
-		}
-		if job == nil {
-			t.Fatal("no Job build/build-image-<hash> in the rendering")
-		}
+		job := findGenerated(t, objects, "Job", "build", "build-image-")
 		for path, want := range map[string]string{
 			"spec.backoffLimit":                "3",
 			"spec.template.spec.restartPolicy": "Never",
@@ -62,4 +54,17 @@ func executorArgs(t *testing.T, job *yaml.RNode) []string {
 		flags = append(flags, arg.Value)
 	}
 	return flags
+}
+
+// findGenerated is the object of kind in namespace whose name is prefix and a hash, as
+// generated names are.
+func findGenerated(t *testing.T, objects []*yaml.RNode, kind, namespace, prefix string) *yaml.RNode {
+	t.Helper()
+	for _, o := range objects {
+		if o.GetKind() == kind && o.GetNamespace() == namespace && strings.HasPrefix(o.GetName(), prefix) {
+			return o
+		}
+	}
+	t.Fatalf("no %s %s/%s<hash> in the rendering", kind, namespace, prefix)
+	return nil
 }
