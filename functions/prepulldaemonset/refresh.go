@@ -14,10 +14,10 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// refresh builds a CronJob that restarts the DaemonSet, so that its pods start again
-// and pull their tags anew (imagePullPolicy: Always), with a ServiceAccount whose Role
-// allows only what `kubectl rollout restart` does to that one DaemonSet: get it, and
-// patch its pod template's restartedAt annotation.
+// refresh builds a CronJob that restarts the config's DaemonSets, so that their pods
+// start again and pull their tags anew (imagePullPolicy: Always), with a ServiceAccount
+// whose Role allows only what `kubectl rollout restart` does to those DaemonSets: get
+// them, and patch their pod templates' restartedAt annotation.
 func refresh(cfg *fnconfigs.PrepullDaemonSet, daemonSets []string) []any {
 	name := cfg.Metadata.Name + fnconfigs.RefreshSuffix
 	meta := metav1.ObjectMeta{Name: name, Namespace: cfg.Metadata.Namespace}
