@@ -12,6 +12,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
@@ -84,6 +85,24 @@ type KanikoJobSpec struct {
 	// info result: run gen-prepull-daemonset after this function, so that it copies the
 	// built tag.
 	WireImages *bool `json:"wireImages,omitempty"`
+	// GitCredentials log kaniko in to a private git:// context, from a Secret only: each is
+	// an environment variable of the executor (GIT_USERNAME, GIT_PASSWORD, GIT_TOKEN) whose
+	// valueFrom.secretKeyRef names the Secret and key. A literal value is an error. Set
+	// token alone (kaniko then sends it as the user name, as GitHub expects), or username
+	// and password (GitLab: oauth2 and a token; Bitbucket: the user and an app password).
+	GitCredentials *KanikoGitCredentials `json:"gitCredentials,omitempty"`
+	// NodeSelector of the build pod, e.g. kubernetes.io/arch: arm64 to build on the nodes
+	// of the architecture the image is for.
+	NodeSelector map[string]string `json:"nodeSelector,omitempty"`
+	// Tolerations of the build pod (core/v1 Tolerations), for dedicated build nodes.
+	Tolerations []corev1.Toleration `json:"tolerations,omitempty"`
+	// Affinity of the build pod (core/v1 Affinity).
+	Affinity *corev1.Affinity `json:"affinity,omitempty"`
+	// CustomPlatform is the platform to build for, `os/arch[/variant]` (--custom-platform),
+	// e.g. linux/arm64; default the platform of the node the build runs on. kaniko does
+	// not emulate: RUN steps of another architecture fail unless the node runs them
+	// (binfmt_misc), so prefer nodeSelector kubernetes.io/arch.
+	CustomPlatform string `json:"customPlatform,omitempty"`
 	// ArgoCDHook makes the Job an Argo CD hook: PreSync builds before the sync applies the
 	// workloads that use the image.
 	ArgoCDHook string `json:"argocdHook,omitempty"`
@@ -106,6 +125,28 @@ type KanikoCache struct {
 	Repo string `json:"repo,omitempty"`
 	// TTL is how long cached layers are used (--cache-ttl), as a Go duration (e.g. 168h).
 	TTL string `json:"ttl,omitempty"`
+}
+
+// KanikoGitCredentials are the executor's git login, each from a Secret.
+type KanikoGitCredentials struct {
+	// Username becomes GIT_USERNAME; with password only.
+	Username *KanikoSecretEnv `json:"username,omitempty"`
+	// Password becomes GIT_PASSWORD; with username only.
+	Password *KanikoSecretEnv `json:"password,omitempty"`
+	// Token becomes GIT_TOKEN, which kaniko sends as the user name with an empty password
+	// (GitHub's personal access tokens); kaniko ignores GIT_USERNAME and GIT_PASSWORD when
+	// it is set, so set it alone.
+	Token *KanikoSecretEnv `json:"token,omitempty"`
+}
+
+// KanikoSecretEnv is a core/v1 EnvVar without its name, limited to valueFrom.secretKeyRef:
+// a credential in a manifest is readable by everyone who can read the Job.
+type KanikoSecretEnv struct {
+	// Value is not allowed: it is here so that a literal is an error naming the field,
+	// not an unknown field.
+	Value string `json:"value,omitempty"`
+	// ValueFrom must be a secretKeyRef (core/v1 EnvVarSource).
+	ValueFrom *corev1.EnvVarSource `json:"valueFrom,omitempty"`
 }
 
 // KanikoWorkspacePath is where the workspace claim is mounted.
@@ -205,8 +246,94 @@ func (c *KanikoJob) Validate() field.ErrorList {
 	errs = append(errs, s.validateExtraArgs(spec.Child("extraArgs"))...)
 	errs = append(errs, s.validateJobLimits(spec)...)
 	errs = append(errs, s.validateResources(spec.Child("resources"))...)
+	errs = append(errs, s.validateGitCredentials(spec.Child("gitCredentials"))...)
+	errs = append(errs, metav1validation.ValidateLabels(s.NodeSelector, spec.Child("nodeSelector"))...)
+	if s.CustomPlatform != "" && PlatformArch(s.CustomPlatform) == "" {
+		errs = append(errs, field.Invalid(spec.Child("customPlatform"), s.CustomPlatform, "a platform is os/arch or os/arch/variant, e.g. linux/arm64 or linux/arm/v7"))
+	}
 	if s.ArgoCDHook != "" && s.ArgoCDHook != ArgoCDHookPreSync {
 		errs = append(errs, field.NotSupported(spec.Child("argocdHook"), s.ArgoCDHook, []string{"", ArgoCDHookPreSync}))
+	}
+	return errs
+}
+
+// PlatformArch is the architecture of an os/arch[/variant] platform, "" when malformed.
+func PlatformArch(platform string) string {
+	parts := strings.Split(platform, "/")
+	if len(parts) < 2 || len(parts) > 3 || slices.Contains(parts, "") {
+		return ""
+	}
+	for _, p := range parts {
+		if !consistsOf(p, lowerHex+"ghijklmnopqrstuvwxyz_") {
+			return ""
+		}
+	}
+	return parts[1]
+}
+
+// GitCredentialVar is one git credential and the executor's variable it becomes.
+type GitCredentialVar struct {
+	Name  string // GIT_USERNAME, GIT_PASSWORD or GIT_TOKEN
+	Field string // under spec.gitCredentials
+	Value *KanikoSecretEnv
+}
+
+// Vars lists the credentials that are set, in a fixed order.
+func (g *KanikoGitCredentials) Vars() []GitCredentialVar {
+	if g == nil {
+		return nil
+	}
+	var out []GitCredentialVar
+	for _, v := range []GitCredentialVar{{"GIT_USERNAME", "username", g.Username}, {"GIT_PASSWORD", "password", g.Password}, {"GIT_TOKEN", "token", g.Token}} {
+		if v.Value != nil {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// validateGitCredentials accepts Secret references only, in the combinations kaniko reads.
+func (s *KanikoJobSpec) validateGitCredentials(p *field.Path) field.ErrorList {
+	g := s.GitCredentials
+	if g == nil {
+		return nil
+	}
+	var errs field.ErrorList
+	envs := g.Vars()
+	if len(envs) == 0 {
+		return field.ErrorList{field.Required(p, "set token (GitHub), or username and password, each from valueFrom.secretKeyRef")}
+	}
+	for _, e := range envs {
+		fp := p.Child(e.Field)
+		switch v := e.Value; {
+		case v.Value != "":
+			errs = append(errs, field.Forbidden(fp.Child("value"), fmt.Sprintf(
+				"a literal %s is readable by everyone who can read the Job: put it in a Secret and reference it with valueFrom.secretKeyRef {name, key}", e.Name)))
+		case v.ValueFrom != nil && (v.ValueFrom.ConfigMapKeyRef != nil || v.ValueFrom.FieldRef != nil || v.ValueFrom.ResourceFieldRef != nil || v.ValueFrom.FileKeyRef != nil):
+			errs = append(errs, field.Forbidden(fp.Child("valueFrom"), "only secretKeyRef: credentials belong in a Secret"))
+		case v.ValueFrom == nil || v.ValueFrom.SecretKeyRef == nil:
+			errs = append(errs, field.Required(fp.Child("valueFrom", "secretKeyRef"), "git credentials come from a Secret: valueFrom.secretKeyRef {name, key}"))
+		default:
+			ref := v.ValueFrom.SecretKeyRef
+			errs = append(errs, s.validateObjectName(ref.Name, fp.Child("valueFrom", "secretKeyRef", "name"))...)
+			if ref.Name == "" {
+				errs = append(errs, field.Required(fp.Child("valueFrom", "secretKeyRef", "name"), "name the Secret"))
+			}
+			if ref.Key == "" {
+				errs = append(errs, field.Required(fp.Child("valueFrom", "secretKeyRef", "key"), "name the Secret's key"))
+			}
+		}
+	}
+	switch {
+	case g.Token != nil && (g.Username != nil || g.Password != nil):
+		errs = append(errs, field.Forbidden(p.Child("token"),
+			"kaniko ignores GIT_USERNAME and GIT_PASSWORD when GIT_TOKEN is set (it sends the token as the user name): set token alone, or username and password"))
+	case g.Token == nil && (g.Username == nil || g.Password == nil):
+		missing := "password"
+		if g.Username == nil {
+			missing = "username"
+		}
+		errs = append(errs, field.Required(p.Child(missing), "set username and password together, or token alone"))
 	}
 	return errs
 }
@@ -253,6 +380,8 @@ func (s *KanikoJobSpec) validateContext(spec *field.Path) field.ErrorList {
 		return field.ErrorList{field.Invalid(p, ctx, "a build context starts with git://, dir://, tar://, s3:// or gs://")}
 	case scheme == "ssh":
 		return field.ErrorList{field.Invalid(p, ctx, "kaniko clones git contexts over HTTPS, not SSH: write git://<host>/<path>.git#<ref>")}
+	case scheme == ContextSchemeGit && strings.Contains(strings.Split(strings.Split(rest, "#")[0], "/")[0], "@"):
+		return field.ErrorList{field.Invalid(p, redactUserinfo(ctx), "credentials never go in the URL, where the Job, its logs and the image label show them: use spec.gitCredentials")}
 	case scheme == ContextSchemeGit:
 		return validateGitContext(ctx, rest, p)
 	case scheme == ContextSchemeDir || scheme == ContextSchemeTar:
@@ -266,6 +395,13 @@ func (s *KanikoJobSpec) validateContext(spec *field.Path) field.ErrorList {
 	default:
 		return field.ErrorList{field.Invalid(p, ctx, fmt.Sprintf("unsupported scheme %q: use git://, dir://, tar://, s3:// or gs://", scheme))}
 	}
+}
+
+// redactUserinfo hides the user information of a git URL in messages.
+func redactUserinfo(ctx string) string {
+	scheme, rest, _ := strings.Cut(ctx, "://")
+	at := strings.LastIndex(strings.Split(rest, "/")[0], "@")
+	return scheme + "://***" + rest[at:]
 }
 
 // validateGitContext requires a ref: without one kaniko builds whatever the default branch
@@ -394,15 +530,25 @@ var kanikoOwnedFlags = map[string]string{
 	"--build-arg": "spec.buildArgs",
 	"--target":    "spec.target",
 	"--cache":     "spec.cache.enabled", "--cache-repo": "spec.cache.repo", "--cache-ttl": "spec.cache.ttl",
-	"--digest-file": "the function (it writes the digest to /dev/termination-log)",
+	"--digest-file":     "the function (it writes the digest to /dev/termination-log)",
+	"--custom-platform": "spec.customPlatform", "--customPlatform": "spec.customPlatform",
 }
+
+// OCI labels the function sets from the revision and the context.
+const (
+	LabelRevision = "org.opencontainers.image.revision"
+	LabelSource   = "org.opencontainers.image.source"
+)
 
 func (s *KanikoJobSpec) validateExtraArgs(p *field.Path) field.ErrorList {
 	var errs field.ErrorList
 	for i, arg := range s.ExtraArgs {
-		flag, _, _ := strings.Cut(arg, "=")
+		flag, value, _ := strings.Cut(arg, "=")
 		if owner, owned := kanikoOwnedFlags[flag]; owned {
 			errs = append(errs, field.Forbidden(p.Index(i), fmt.Sprintf("%s is set by %s: use that instead", flag, owner)))
+		}
+		if label, _, _ := strings.Cut(value, "="); flag == "--label" && (label == LabelRevision || label == LabelSource) {
+			errs = append(errs, field.Forbidden(p.Index(i), fmt.Sprintf("the label %s is set from spec.revision and spec.context", label)))
 		}
 	}
 	return errs

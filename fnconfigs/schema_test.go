@@ -86,7 +86,7 @@ func TestDocsNameDefaults(t *testing.T) {
 	for key, value := range map[string]string{
 		"KanikoJobSpec.ExecutorImage":     fnconfigs.DefaultKanikoExecutor,
 		"PrepullDaemonSetSpec.SleepImage": fnconfigs.DefaultSleepImage,
-		"PrepullRefresh.Image":            fnconfigs.DefaultKubectlImage,
+		"PrepullRefresh.KubectlImage":     fnconfigs.DefaultKubectlImage,
 	} {
 		if !strings.Contains(strings.ToLower(docs[key]), "default "+value) {
 			t.Errorf("the doc comment of %s does not say \"default %s\": %q", key, value, docs[key])

@@ -93,6 +93,15 @@ func (b *build) args() []string {
 	if s.Target != "" {
 		args = append(args, "--target="+s.Target)
 	}
+	if s.CustomPlatform != "" {
+		args = append(args, "--custom-platform="+s.CustomPlatform)
+	}
+	if rev := b.builtRevision(); rev != "" {
+		args = append(args, "--label="+fnconfigs.LabelRevision+"="+rev)
+	}
+	if source := b.source(); source != "" {
+		args = append(args, "--label="+fnconfigs.LabelSource+"="+source)
+	}
 	if s.Cache.Enabled {
 		args = append(args, "--cache=true")
 		if s.Cache.Repo != "" {
@@ -104,6 +113,31 @@ func (b *build) args() []string {
 	}
 	args = append(args, "--digest-file="+digestFile)
 	return append(args, s.ExtraArgs...)
+}
+
+// builtRevision is the commit the image is built from, for its OCI revision label: the
+// commit a git context checks out, else the configured or environment's revision.
+func (b *build) builtRevision() string {
+	if commit := b.pinnedCommit(); commit != "" {
+		return commit
+	}
+	return b.rev.full
+}
+
+// source is where the image's source can be fetched, for its OCI source label: the
+// repository a git context is cloned from (over HTTPS, as kaniko does), or the object of
+// an object-storage context. dir:// and tar:// contexts are paths inside the build pod,
+// which mean nothing to a reader of the image, so they get none.
+func (b *build) source() string {
+	s := b.cfg.Spec
+	switch s.ContextScheme() {
+	case fnconfigs.ContextSchemeGit:
+		repo, _, _ := strings.Cut(strings.TrimPrefix(s.Context, "git://"), "#")
+		return "https://" + repo
+	case fnconfigs.ContextSchemeS3, fnconfigs.ContextSchemeGS:
+		return s.Context
+	}
+	return ""
 }
 
 // dockerfile is the --dockerfile value. kaniko looks a relative path up in its working

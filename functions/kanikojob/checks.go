@@ -84,8 +84,16 @@ func looksSecret(key string) bool {
 
 // checkedOutCommit is the commit a git context pins, when a revision is known too.
 func (b *build) checkedOutCommit() string {
+	if b.rev.tag == "" {
+		return ""
+	}
+	return b.pinnedCommit()
+}
+
+// pinnedCommit is the commit a git context checks out, "" for none.
+func (b *build) pinnedCommit() string {
 	s := b.cfg.Spec
-	if b.rev.tag == "" || s.ContextScheme() != fnconfigs.ContextSchemeGit {
+	if s.ContextScheme() != fnconfigs.ContextSchemeGit {
 		return ""
 	}
 	parts := strings.Split(s.Context, "#")

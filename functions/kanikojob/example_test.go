@@ -39,7 +39,7 @@ spec:
 	// - apiVersion: batch/v1
 	//   kind: Job
 	//   metadata:
-	//     name: example-a929724b8d
+	//     name: example-fd7887740d
 	//     namespace: ci
 	//     annotations:
 	//       fn.unbake.dev/generated-by: 'KanikoJob.example'
@@ -62,6 +62,8 @@ spec:
 	//           - --dockerfile=Dockerfile
 	//           - --destination=registry.example.com/team/app:1.0.0
 	//           - --destination=registry.example.com/team/app:5d41402abc4b
+	//           - --label=org.opencontainers.image.revision=5d41402abc4b2a76b9719d911017c592ae7f3c21
+	//           - --label=org.opencontainers.image.source=https://github.com/example-org/app.git
 	//           - --digest-file=/dev/termination-log
 	//           resources:
 	//             limits:
@@ -90,7 +92,7 @@ spec:
 	//   resourceRef:
 	//     apiVersion: batch/v1
 	//     kind: Job
-	//     name: example-a929724b8d
+	//     name: example-fd7887740d
 	//     namespace: ci
 	// - message: 'container "web": image registry.example.com/team/app:5d41402abc4b, built by KanikoJob example (was registry.example.com/team/app:1.0.0)'
 	//   severity: info

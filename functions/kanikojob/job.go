@@ -81,6 +81,12 @@ func (b *build) podSpec() corev1.PodSpec {
 		Args:      b.args(),
 		Resources: s.Resources,
 	}
+	// Git credentials reach kaniko as its environment variables, each read from a Secret
+	// by the kubelet: never in the manifest, the arguments or the URL.
+	for _, v := range s.GitCredentials.Vars() {
+		container.Env = append(container.Env, corev1.EnvVar{Name: v.Name,
+			ValueFrom: &corev1.EnvVarSource{SecretKeyRef: v.Value.ValueFrom.SecretKeyRef}})
+	}
 	var volumes []corev1.Volume
 	if b.usesWorkspace() {
 		volumes = append(volumes, corev1.Volume{Name: workspaceVolume, VolumeSource: corev1.VolumeSource{
@@ -102,5 +108,8 @@ func (b *build) podSpec() corev1.PodSpec {
 		ServiceAccountName: s.ServiceAccountName,
 		// The executor talks to registries, never to the API server.
 		AutomountServiceAccountToken: new(false),
+		NodeSelector:                 s.NodeSelector,
+		Tolerations:                  s.Tolerations,
+		Affinity:                     s.Affinity,
 	}
 }

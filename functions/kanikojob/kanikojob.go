@@ -43,8 +43,5 @@ func transform(cfg *fnconfigs.KanikoJob, rl *krm.ResourceList) error {
 		return err
 	}
 	rl.Results = append(rl.Results, checks...)
-	if *cfg.Spec.WireImages {
-		return b.wire(rl)
-	}
-	return nil
+	return b.consumers(rl, *cfg.Spec.WireImages)
 }

@@ -18,6 +18,7 @@ const shortRevision = 12
 // revision is the commit the images are also tagged with, and where it came from.
 type revision struct {
 	tag    string // the SHA, lowercase, cut to shortRevision; "" when none is known
+	full   string // the SHA as given, lowercase
 	source string // spec.revision or the environment variable
 }
 
@@ -41,7 +42,8 @@ func resolveRevision(cfg *fnconfigs.KanikoJob, rl *krm.ResourceList) (revision, 
 }
 
 func newRevision(sha, source string) revision {
-	return revision{tag: strings.ToLower(sha[:min(len(sha), shortRevision)]), source: source}
+	sha = strings.ToLower(sha)
+	return revision{tag: sha[:min(len(sha), shortRevision)], full: sha, source: source}
 }
 
 // explain says which revision tags the images, for the results.

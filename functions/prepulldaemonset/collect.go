@@ -26,6 +26,10 @@ type found struct {
 	where string
 	// secrets are the workload's imagePullSecrets.
 	secrets []secretRef
+	// placement is where the workload's pods may run (none with spec.placement), and
+	// workload names it for the results.
+	placement placement
+	workload  string
 }
 
 // collection is what the config and the ResourceList say to pre-pull.
@@ -52,7 +56,7 @@ func collect(cfg *fnconfigs.PrepullDaemonSet, rl *krm.ResourceList) (*collection
 	}
 	helpers := []found{c.fromConfig(rl.FunctionConfig, cfg.Spec.SleepImage, "spec.sleepImage")}
 	if cfg.Spec.Refresh != nil {
-		helpers = append(helpers, c.fromConfig(rl.FunctionConfig, cfg.Spec.Refresh.Image, "spec.refresh.image"))
+		helpers = append(helpers, c.fromConfig(rl.FunctionConfig, cfg.Spec.Refresh.KubectlImage, cfg.Spec.Refresh.KubectlImageField()))
 	}
 	for _, f := range slices.Concat(c.listed, c.discovered, helpers) {
 		c.checkLatest(f)
@@ -84,6 +88,14 @@ func (c *collection) discover(item *yaml.RNode) error {
 		return nil
 	}
 	subject, secrets := krm.Subject(item), secretsOf(w)
+	var where placement
+	if c.cfg.Spec.Placement == nil {
+		var bad string
+		if where, bad = placementOf(w); bad != "" {
+			c.results = append(c.results, krm.WarningResult(item, bad,
+				"cannot read the pod placement here, so this workload's images go where the config's nodeSelector, tolerations and affinity say; correct the field"))
+		}
+	}
 	for _, container := range w.Containers() {
 		fieldPath := w.Field(container.Field() + ".image")
 		ref := stringField(container.Node, "image")
@@ -104,7 +116,7 @@ func (c *collection) discover(item *yaml.RNode) error {
 			continue
 		}
 		c.discovered = append(c.discovered, found{img: img, item: subject, field: fieldPath,
-			where: fmt.Sprintf("container %q", container.Name()), secrets: secrets})
+			where: fmt.Sprintf("container %q", container.Name()), secrets: secrets, placement: where, workload: krm.Describe(item)})
 	}
 	return nil
 }
@@ -136,21 +148,21 @@ func (c *collection) checkLatest(f found) {
 		f.where, f.img.ref, what))
 }
 
-// images are the distinct images in their output order: the listed ones as listed, then
-// the discovered ones sorted. Of several spellings of a discovered image the shortest
-// (then the first in sort order) wins, so the result does not depend on the order of
-// the items, which kustomize and kpt give differently.
-func (c *collection) images() (all []image, listed int) {
+// pick gives the distinct images of listed and discovered in their output order: the
+// listed ones as listed, then the discovered ones sorted. Of several spellings of a
+// discovered image the shortest (then the first in sort order) wins, so the result does
+// not depend on the order of the items, which kustomize and kpt give differently.
+func pick(listedImages, discoveredImages []found) (all []image, listed int) {
 	var out []image
 	seen := map[string]bool{}
-	for _, f := range c.listed {
+	for _, f := range listedImages {
 		if !seen[f.img.key] {
 			seen[f.img.key] = true
 			out = append(out, f.img)
 		}
 	}
 	spelling := map[string]image{}
-	for _, f := range c.discovered {
+	for _, f := range discoveredImages {
 		if prev, ok := spelling[f.img.key]; !seen[f.img.key] && (!ok || compareSpellings(f.img.ref, prev.ref) < 0) {
 			spelling[f.img.key] = f.img
 		}

@@ -10,11 +10,14 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
 )
 
 const (
 	// imagesAnnotation holds a hash of the image list on the pod template.
 	imagesAnnotation = "fn.unbake.dev/prepull-images"
+	// syncWaveAnnotation orders the DaemonSets before the app under Argo CD.
+	syncWaveAnnotation = "argocd.argoproj.io/sync-wave"
 
 	binVolume     = "prepull-bin"
 	binDir        = "/prepull"
@@ -31,9 +34,17 @@ const (
 // daemonSet builds the DaemonSet: an init container copies the sleep binary into an
 // emptyDir, and one container per image runs it, so that the kubelet pulls each image
 // and keeps it (image garbage collection spares images of running containers).
-func daemonSet(cfg *fnconfigs.PrepullDaemonSet, images []image, pullSecrets []string) *appsv1.DaemonSet {
+func daemonSet(cfg *fnconfigs.PrepullDaemonSet, g group, pullSecrets []string) *appsv1.DaemonSet {
 	s := &cfg.Spec
-	labels := map[string]string{"app.kubernetes.io/name": cfg.Metadata.Name, "app.kubernetes.io/component": "image-prepull"}
+	images := g.images
+	name := g.name(cfg)
+	// The name label keeps the selectors of the config's DaemonSets apart.
+	labels := map[string]string{"app.kubernetes.io/name": name, "app.kubernetes.io/component": "image-prepull"}
+	nodeSelector, tolerations, affinity := g.podPlacement(s)
+	var annotations map[string]string
+	if s.ArgoCDSyncWave != "" {
+		annotations = map[string]string{syncWaveAnnotation: s.ArgoCDSyncWave}
+	}
 	names := containerNames(images, copyContainer)
 	containers := make([]corev1.Container, len(images))
 	for i, img := range images {
@@ -54,9 +65,13 @@ func daemonSet(cfg *fnconfigs.PrepullDaemonSet, images []image, pullSecrets []st
 	}
 	return &appsv1.DaemonSet{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "DaemonSet"},
-		ObjectMeta: metav1.ObjectMeta{Name: cfg.Metadata.Name, Namespace: cfg.Metadata.Namespace, Labels: labels},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: cfg.Metadata.Namespace, Labels: labels, Annotations: annotations},
 		Spec: appsv1.DaemonSetSpec{
 			Selector: &metav1.LabelSelector{MatchLabels: labels},
+			// A surge with nothing unavailable: the new pod pulls while the old one still
+			// holds the images, so a node never goes without them during a rollout.
+			UpdateStrategy: appsv1.DaemonSetUpdateStrategy{Type: appsv1.RollingUpdateDaemonSetStrategyType,
+				RollingUpdate: &appsv1.RollingUpdateDaemonSet{MaxUnavailable: new(intstr.FromInt32(0)), MaxSurge: s.MaxSurge}},
 			Template: corev1.PodTemplateSpec{
 				ObjectMeta: metav1.ObjectMeta{Labels: labels, Annotations: map[string]string{imagesAnnotation: imagesHash(images)}},
 				Spec: corev1.PodSpec{
@@ -75,12 +90,12 @@ func daemonSet(cfg *fnconfigs.PrepullDaemonSet, images []image, pullSecrets []st
 					// sleep runs as PID 1, which ignores SIGTERM: waiting 30 s for nothing
 					// would only slow rollouts down.
 					TerminationGracePeriodSeconds: new(int64(1)),
-					NodeSelector:                  s.NodeSelector,
+					NodeSelector:                  nodeSelector,
 					AutomountServiceAccountToken:  new(false),
 					SecurityContext:               podSecurity(),
 					ImagePullSecrets:              secrets,
-					Affinity:                      s.Affinity,
-					Tolerations:                   s.Tolerations,
+					Affinity:                      affinity,
+					Tolerations:                   tolerations,
 					PriorityClassName:             s.PriorityClassName,
 				},
 			},

@@ -120,6 +120,11 @@ spec:
 	//           runAsNonRoot: true
 	//           seccompProfile:
 	//             type: RuntimeDefault
+	//     updateStrategy:
+	//       type: RollingUpdate
+	//       rollingUpdate:
+	//         maxUnavailable: 0
+	//         maxSurge: 10%
 	// functionConfig:
 	//   apiVersion: fn.unbake.dev/v1alpha1
 	//   kind: PrepullDaemonSet

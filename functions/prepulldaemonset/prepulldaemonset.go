@@ -29,21 +29,28 @@ func transform(cfg *fnconfigs.PrepullDaemonSet, rl *krm.ResourceList) error {
 	if err != nil {
 		return err
 	}
-	images, listed := c.images()
+	groups := c.groups()
+	c.checkNames(rl.FunctionConfig, groups)
+	c.checkKubectlSkew(rl.FunctionConfig)
 	pullSecrets := c.pullSecrets()
 	rl.Results = append(rl.Results, c.results...)
 	if krm.HasErrors(rl.Results) {
 		return nil
 	}
 	generator := kind + "." + cfg.Metadata.Name
-	if len(images) == 0 {
+	if len(groups) == 0 {
 		rl.Results = append(rl.Results, krm.WarningResult(rl.FunctionConfig, "",
 			"no image to pre-pull: the discovered images were all left out by spec.include/spec.exclude, or there were none, so no DaemonSet is generated"))
 		return rl.ReplaceGenerated(generator, nil)
 	}
-	objects := []any{daemonSet(cfg, images, pullSecrets)}
+	var objects []any
+	var names []string
+	for _, g := range groups {
+		objects = append(objects, daemonSet(cfg, g, pullSecrets))
+		names = append(names, g.name(cfg))
+	}
 	if cfg.Spec.Refresh != nil {
-		objects = append(objects, refresh(cfg)...)
+		objects = append(objects, refresh(cfg, names)...)
 	}
 	items := make([]*yaml.RNode, len(objects))
 	for i, obj := range objects {
@@ -53,15 +60,21 @@ func transform(cfg *fnconfigs.PrepullDaemonSet, rl *krm.ResourceList) error {
 		}
 		items[i] = item
 	}
-	if err := rl.ReplaceGenerated(generator, items); err != nil {
+	if err := replaceGenerated(rl, generator, items); err != nil {
 		return err
 	}
-	rl.Results = append(rl.Results, krm.InfoResult(items[0], "generated to pre-pull %s (%d listed, %d discovered): %s",
-		plural(len(images), "image"), listed, len(images)-listed, strings.Join(refs(images), ", ")))
+	for i, g := range groups {
+		where := ""
+		if g.key != "" {
+			where = fmt.Sprintf(" on the nodes where %s can run (%s)", strings.Join(g.workloads, ", "), g.describe())
+		}
+		rl.Results = append(rl.Results, krm.InfoResult(items[i], "generated to pre-pull %s (%d listed, %d discovered)%s: %s",
+			plural(len(g.images), "image"), g.listed, len(g.images)-g.listed, where, strings.Join(refs(g.images), ", ")))
+	}
 	if cfg.Spec.Refresh != nil {
 		rl.Results = append(rl.Results, krm.InfoResult(items[len(items)-1],
 			"generated to restart DaemonSet %s on schedule %q, with the ServiceAccount, Role and RoleBinding %s",
-			cfg.Metadata.Name, cfg.Spec.Refresh.Schedule, items[len(items)-1].GetName()))
+			strings.Join(names, ", "), cfg.Spec.Refresh.Schedule, items[len(items)-1].GetName()))
 	}
 	return nil
 }

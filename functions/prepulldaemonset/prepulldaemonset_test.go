@@ -25,8 +25,8 @@ func TestPodsMeetRestrictedPodSecurity(t *testing.T) {
 	require.Empty(t, cfg.Validate())
 	img, err := parseImage("nginx:1.27.3")
 	require.NoError(t, err)
-	pods := map[string]corev1.PodTemplateSpec{"DaemonSet": daemonSet(cfg, []image{img}, nil).Spec.Template}
-	for _, obj := range refresh(cfg) {
+	pods := map[string]corev1.PodTemplateSpec{"DaemonSet": daemonSet(cfg, group{images: []image{img}}, nil).Spec.Template}
+	for _, obj := range refresh(cfg, []string{"prepull"}) {
 		if cronJob, ok := obj.(*batchv1.CronJob); ok {
 			pods["CronJob"] = cronJob.Spec.JobTemplate.Spec.Template
 		}

@@ -17,14 +17,6 @@ import (
 // DaemonSet: only gen-prepull-daemonset writes these.
 func init() {
 	proofs["image-prepull"] = func(t *testing.T, objects []*yaml.RNode) {
-		// value is the scalar at path in n, "" when there is none.
-		value := func(n *yaml.RNode, path ...string) string {
-			v, err := n.Pipe(yaml.Lookup(path...))
-			if err != nil || v == nil {
-				return ""
-			}
-			return yaml.GetValue(v)
-		}
 		// elements are the entries of the list at path in n.
 		elements := func(n *yaml.RNode, path ...string) []*yaml.RNode {
 			list, err := n.Pipe(yaml.Lookup(path...))
@@ -43,12 +35,12 @@ func init() {
 		}
 		var images []string
 		for _, c := range elements(ds, "spec", "template", "spec", "containers") {
-			images = append(images, value(c, "image"))
-			if command := value(c, "command", "0"); command != "/prepull/sleep" {
-				t.Errorf("DaemonSet container %s runs %q, want the copied /prepull/sleep", value(c, "name"), command)
+			images = append(images, scalarAt(t, c, "image"))
+			if command := scalarAt(t, c, "command", "0"); command != "/prepull/sleep" {
+				t.Errorf("DaemonSet container %s runs %q, want the copied /prepull/sleep", scalarAt(t, c, "name"), command)
 			}
-			if policy := value(c, "imagePullPolicy"); policy != "Always" {
-				t.Errorf("DaemonSet container %s: imagePullPolicy %q, want Always for a tag", value(c, "name"), policy)
+			if policy := scalarAt(t, c, "imagePullPolicy"); policy != "Always" {
+				t.Errorf("DaemonSet container %s: imagePullPolicy %q, want Always for a tag", scalarAt(t, c, "name"), policy)
 			}
 		}
 		for _, want := range []string{"tensorflow/tensorflow:2.18.0", "nginx:1.27.3-alpine"} {
@@ -57,16 +49,16 @@ func init() {
 			}
 		}
 		inits := elements(ds, "spec", "template", "spec", "initContainers")
-		if len(inits) != 1 || value(inits[0], "name") != "copy-sleep" {
+		if len(inits) != 1 || scalarAt(t, inits[0], "name") != "copy-sleep" {
 			t.Errorf("DaemonSet kube-system/prepull: want one init container copy-sleep copying the static sleep")
 		}
 
 		cronJob := find(t, objects, "CronJob", "kube-system", "prepull-refresh")
-		if schedule := value(cronJob, "spec", "schedule"); schedule != "0 3 * * 0" {
+		if schedule := scalarAt(t, cronJob, "spec", "schedule"); schedule != "0 3 * * 0" {
 			t.Errorf("CronJob kube-system/prepull-refresh: schedule %q, want the config's", schedule)
 		}
 		role := find(t, objects, "Role", "kube-system", "prepull-refresh")
-		if names := value(role, "rules", "0", "resourceNames", "0"); names != "prepull" {
+		if names := scalarAt(t, role, "rules", "0", "resourceNames", "0"); names != "prepull" {
 			t.Errorf("Role kube-system/prepull-refresh: resourceNames[0] %q, want only the DaemonSet prepull", names)
 		}
 	}

@@ -4,7 +4,6 @@ package e2e
 
 import (
 	"slices"
-	"strings"
 	"testing"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -15,28 +14,15 @@ import (
 func init() {
 	const builtTag = "registry.example.com/demo/hello:5d41402abc4b" // the revision in the config, cut to 12
 	proofs["kaniko-build"] = func(t *testing.T, objects []*yaml.RNode) {
-		var job *yaml.RNode
-		for _, o := range objects {
-			if o.GetKind() == "Job" && o.GetNamespace() == "hello" && strings.HasPrefix(o.GetName(), "build-hello-") {
-				job = o
-			}
-		}
-		if job == nil {
-			t.Fatal("no Job hello/build-hello-<hash> in the rendering")
-		}
+		job := findGenerated(t, objects, "Job", "hello", "build-hello-")
 		if by := job.GetAnnotations()["fn.unbake.dev/generated-by"]; by != "KanikoJob.build-hello" {
 			t.Errorf("Job %s: generated-by %q, want KanikoJob.build-hello", job.GetName(), by)
 		}
-		args, err := job.Pipe(yaml.Lookup("spec", "template", "spec", "containers", "0", "args"))
-		if err != nil || args == nil {
-			t.Fatalf("Job %s has no executor args: %v", job.GetName(), err)
-		}
-		var flags []string
-		for _, arg := range args.Content() {
-			flags = append(flags, arg.Value)
-		}
+		flags := executorArgs(t, job)
 		for _, want := range []string{"--destination=registry.example.com/demo/hello:1.0.0", "--destination=" + builtTag,
-			"--digest-file=/dev/termination-log"} {
+			"--digest-file=/dev/termination-log",
+			"--label=org.opencontainers.image.revision=5d41402abc4b2a76b9719d911017c592ae7f3c21",
+			"--label=org.opencontainers.image.source=https://github.com/example-org/hello-app.git"} {
 			if !slices.Contains(flags, want) {
 				t.Errorf("Job %s: args %v lack %s", job.GetName(), flags, want)
 			}
@@ -49,6 +35,10 @@ func init() {
 			yaml.Lookup("spec", "template", "spec", "containers", "[name=hello]", "image"))
 		if err != nil || yaml.GetValue(image) != builtTag {
 			t.Errorf("Deployment hello/hello: image %q, want the built %s: %v", yaml.GetValue(image), builtTag, err)
+		}
+		// Pull and push credentials apart: the app's pods hold no push rights.
+		if pull := scalarAt(t, find(t, objects, "Deployment", "hello", "hello"), "spec", "template", "spec", "imagePullSecrets", "0", "name"); pull != "regcred-pull" {
+			t.Errorf("Deployment hello/hello pulls with %q, want the read-only regcred-pull", pull)
 		}
 		prepull := find(t, objects, "DaemonSet", "hello", "prepull-hello")
 		images, err := prepull.Pipe(yaml.Lookup("spec", "template", "spec", "containers"))

@@ -54,9 +54,13 @@ func TestImagePrepull(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	before := strings.Fields(kubectl(t, "get", "pods", "-n", "kube-system", "-l", "app.kubernetes.io/name=prepull", "-o", "name"))
 	kubectl(t, "create", "job", "-n", "kube-system", "--from", "cronjob/prepull-refresh", "refresh-now")
 	kubectl(t, "wait", "-n", "kube-system", "job/refresh-now", "--for", "condition=Complete", "--timeout", "120s")
 	kubectl(t, "rollout", "status", "-n", "kube-system", "daemonset/prepull", "--timeout", "120s")
+	// The rollout surges (maxUnavailable 0): the old pod held the images until the new one
+	// was available, and is deleted only then, so it may still be terminating here.
+	kubectl(t, append([]string{"wait", "-n", "kube-system", "--for", "delete", "--timeout", "60s"}, before...)...)
 	if got := nodeImages(t)[tag]; got != pushed {
 		t.Errorf("after the refresh the node holds %s as %s, want the digest pushed again, %s", tag, got, pushed)
 	}

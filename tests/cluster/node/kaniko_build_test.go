@@ -1,6 +1,7 @@
 package node
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -26,7 +27,8 @@ const (
 
 // Seeds 003 and 004: the kaniko Job builds the app from git with the real executor,
 // pushes both tags with the credentials mounted from its Secret, and the Deployment that
-// gen-kaniko-job wired runs the commit tag. A new commit renders to a new Job and tag,
+// gen-kaniko-job wired runs the commit tag, pulled with the read-only Secret; the image
+// carries the OCI revision and source labels. A new commit renders to a new Job and tag,
 // and the Deployment rolls to it; the Argo CD PreSync variant and a context on a
 // PersistentVolumeClaim build too; the same Job without the Secret cannot push.
 func TestKanikoBuild(t *testing.T) {
@@ -114,6 +116,8 @@ func (o overlay) buildAndRun(t *testing.T, page string) string {
 		}
 	}
 
+	o.checkLabels(t, tag)
+
 	kubectl(t, "apply", "--server-side", "-f", writeTemp(t, "rest.yaml", rest))
 	kubectl(t, "rollout", "status", "-n", "hello", "deployment/hello", "--timeout", "180s")
 	if wired := kubectl(t, "get", "deployment", "-n", "hello", "hello", "-o", "jsonpath={.spec.template.spec.containers[0].image}"); wired != tag {
@@ -139,6 +143,38 @@ func (o overlay) buildAndRun(t *testing.T, page string) string {
 		t.Errorf("the node does not hold %s after the pre-pull DaemonSet ran", tag)
 	}
 	return job
+}
+
+// checkLabels reads the pushed image's config: the executor set the OCI labels the Job's
+// arguments name, the commit it was built from, and the repository for a git context.
+func (o overlay) checkLabels(t *testing.T, ref string) {
+	t.Helper()
+	if _, err := testNode.Digest(o.registry, ref); err != nil { // writes the client's login
+		t.Fatal(err)
+	}
+	cmd := exec.Command(os.Getenv("CRANE"), "config", ref)
+	cmd.Env = append(os.Environ(), "DOCKER_CONFIG="+filepath.Join(testNode.Dir, "auth-registry", "client"))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("crane config %s: %v\n%s", ref, err, out)
+	}
+	var config struct {
+		Config struct{ Labels map[string]string } `json:"config"`
+	}
+	if err := json.Unmarshal(out, &config); err != nil {
+		t.Fatalf("crane config %s: %v\n%s", ref, err, out)
+	}
+	labels := config.Config.Labels
+	if got := labels["org.opencontainers.image.revision"]; got != o.commit {
+		t.Errorf("%s: label org.opencontainers.image.revision %q, want the commit %s", ref, got, o.commit)
+	}
+	source := "https://" + strings.TrimSuffix(strings.TrimPrefix(o.git.URL, "http://"), "/") + "/example-org/hello-app.git"
+	if o.context != "" {
+		source = "" // a dir:// context is a path in the build pod: no source label
+	}
+	if got := labels["org.opencontainers.image.source"]; got != source {
+		t.Errorf("%s: label org.opencontainers.image.source %q, want %q", ref, got, source)
+	}
 }
 
 func jobName(t *testing.T, job string) string {
