@@ -167,11 +167,12 @@ func (rl *ResourceList) ReplaceGenerated(generator string, items []*yaml.RNode) 
 		kept = append(kept, e)
 	}
 	fresh := make([]entry, len(items))
+	predecessors := predecessorsOf(previous, items)
 	for i, item := range items {
 		if err := item.PipeE(yaml.SetAnnotation(GeneratedByAnnotation, generator)); err != nil {
 			return err
 		}
-		tree := sameOrNew(previous, item)
+		tree := sameOrNew(predecessors[i], item)
 		if e, ok := earlier[tree]; ok {
 			fresh[i] = e // with its text
 		} else {
@@ -201,22 +202,47 @@ func GeneratedBy(item *yaml.RNode) string {
 	return item.GetAnnotations(GeneratedByAnnotation)[GeneratedByAnnotation]
 }
 
-// sameOrNew returns the earlier item of the same kind, namespace and name when it equals
-// item but for its file annotations, which item takes over otherwise.
-func sameOrNew(previous []*yaml.RNode, item *yaml.RNode) *yaml.RNode {
-	for _, old := range previous {
-		if old.GetKind() != item.GetKind() || old.GetNamespace() != item.GetNamespace() {
-			continue
-		}
-		for _, key := range fileAnnotations {
-			if value := old.GetAnnotations(key)[key]; value != "" {
-				_ = item.PipeE(yaml.SetAnnotation(key, value))
+// predecessorsOf pairs each new item with the earlier item it replaces, or nil: the one
+// of its kind, namespace and name, else (a renamed item, such as a hash-named one) one of
+// its kind and namespace that no new item names. The new item takes its predecessor's
+// file, so kpt writes it where the earlier one was, and no two items claim one file.
+func predecessorsOf(previous, items []*yaml.RNode) []*yaml.RNode {
+	found := make([]*yaml.RNode, len(items))
+	claimed := map[*yaml.RNode]bool{}
+	sameKind := func(a, b *yaml.RNode) bool {
+		return a.GetKind() == b.GetKind() && a.GetNamespace() == b.GetNamespace()
+	}
+	for i, item := range items {
+		for _, old := range previous {
+			if !claimed[old] && sameKind(old, item) && old.GetName() == item.GetName() {
+				found[i], claimed[old] = old, true
+				break
 			}
 		}
-		if old.GetName() == item.GetName() && old.MustString() == item.MustString() {
-			return old
+	}
+	for i, item := range items {
+		for _, old := range previous {
+			if found[i] == nil && !claimed[old] && sameKind(old, item) {
+				found[i], claimed[old] = old, true
+			}
 		}
+	}
+	return found
+}
+
+// sameOrNew returns old when item equals it (so that it keeps its bytes), else item with
+// old's file annotations.
+func sameOrNew(old, item *yaml.RNode) *yaml.RNode {
+	if old == nil {
 		return item
+	}
+	for _, key := range fileAnnotations {
+		if value := old.GetAnnotations(key)[key]; value != "" {
+			_ = item.PipeE(yaml.SetAnnotation(key, value))
+		}
+	}
+	if old.GetName() == item.GetName() && old.MustString() == item.MustString() {
+		return old
 	}
 	return item
 }

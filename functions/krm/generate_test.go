@@ -110,3 +110,33 @@ items:
 	require.NoError(t, rl.ReplaceGenerated("ScriptsToConfigMap.scripts", []*yaml.RNode{again}))
 	require.Same(t, before, itemsOf(t, rl)[1], "an identical replacement keeps the earlier item")
 }
+
+// Several generated items of one kind keep the files of the earlier items of their own
+// names; a renamed one takes the file no new item names; a new one takes none.
+func TestReplaceGeneratedGivesEachItemItsOwnFile(t *testing.T) {
+	rl, err := Read(strings.NewReader(`apiVersion: config.kubernetes.io/v1
+kind: ResourceList
+items:
+- apiVersion: apps/v1
+  kind: DaemonSet
+  metadata:
+    name: prepull
+    annotations: {fn.unbake.dev/generated-by: PrepullDaemonSet.prepull, config.kubernetes.io/path: a.yaml}
+- apiVersion: apps/v1
+  kind: DaemonSet
+  metadata:
+    name: prepull-0a1b2c3d
+    annotations: {fn.unbake.dev/generated-by: PrepullDaemonSet.prepull, config.kubernetes.io/path: b.yaml}
+`))
+	require.NoError(t, err)
+	var fresh []*yaml.RNode
+	for _, name := range []string{"prepull-ffffffff", "prepull", "prepull-new"} {
+		fresh = append(fresh, yaml.MustParse("apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: "+name+"\n"))
+	}
+	require.NoError(t, rl.ReplaceGenerated("PrepullDaemonSet.prepull", fresh))
+	files := map[string]string{}
+	for _, item := range itemsOf(t, rl) {
+		files[item.GetName()] = item.GetAnnotations()["config.kubernetes.io/path"]
+	}
+	require.Equal(t, map[string]string{"prepull": "a.yaml", "prepull-ffffffff": "b.yaml", "prepull-new": ""}, files)
+}

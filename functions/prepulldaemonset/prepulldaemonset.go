@@ -60,7 +60,7 @@ func transform(cfg *fnconfigs.PrepullDaemonSet, rl *krm.ResourceList) error {
 		}
 		items[i] = item
 	}
-	if err := replaceGenerated(rl, generator, items); err != nil {
+	if err := rl.ReplaceGenerated(generator, items); err != nil {
 		return err
 	}
 	for i, g := range groups {
