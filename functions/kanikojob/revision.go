@@ -19,11 +19,13 @@ const shortRevision = 12
 type revision struct {
 	tag    string // the SHA, lowercase, cut to shortRevision; "" when none is known
 	full   string // the SHA as given, lowercase
-	source string // spec.revision or the environment variable
+	source string // spec.revision or the environment variable; without a tag, why none
 }
 
-// resolveRevision takes spec.revision, else ARGOCD_APP_REVISION. Reading the environment
-// makes the output depend on it, which the results say.
+// resolveRevision takes spec.revision, else, for a git context, ARGOCD_APP_REVISION.
+// Reading the environment makes the output depend on it, which the results say. A dir,
+// tar, s3 or gs context holds whatever was put there, which the Application's commit says
+// nothing about: its images are not tagged with that commit.
 func resolveRevision(cfg *fnconfigs.KanikoJob, rl *krm.ResourceList) (revision, bool) {
 	if cfg.Spec.Revision != "" {
 		return newRevision(cfg.Spec.Revision, "spec.revision"), true
@@ -31,6 +33,9 @@ func resolveRevision(cfg *fnconfigs.KanikoJob, rl *krm.ResourceList) (revision, 
 	env := os.Getenv(revisionEnv)
 	if env == "" {
 		return revision{}, true
+	}
+	if cfg.Spec.ContextScheme() != fnconfigs.ContextSchemeGit {
+		return revision{source: "spec.revision is not set, and " + revisionEnv + " tags git contexts only"}, true
 	}
 	if !fnconfigs.IsRevision(env) {
 		rl.Results = append(rl.Results, krm.ErrorResult(rl.FunctionConfig, "spec.revision",
@@ -48,6 +53,9 @@ func newRevision(sha, source string) revision {
 
 // explain says which revision tags the images, for the results.
 func (r revision) explain() string {
+	if r.tag == "" && r.source != "" {
+		return " (no revision: " + r.source + ")"
+	}
 	if r.tag == "" {
 		return " (no revision: neither spec.revision nor " + revisionEnv + " is set)"
 	}
