@@ -13,8 +13,8 @@ import (
 var files embed.FS
 
 // Functions are the benchmarked functions, by binary name, in the Pipeline's order.
-var Functions = []string{"inject-sidecar", "scripts-to-configmap", "set-runas",
-	"add-init-chain", "gen-prepull-daemonset", "gen-kaniko-job"}
+var Functions = []string{"inject-sidecar", "scripts-to-configmap", "add-init-chain",
+	"set-runas", "gen-kaniko-job", "gen-prepull-daemonset"}
 
 // For returns the config of the function named fn.
 func For(fn string) []byte { return mustRead(fn + ".yaml") }

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"github.com/unbake/unbake/fnconfigs"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -18,6 +19,13 @@ func TestPipelineStepsAreTheFunctionConfigs(t *testing.T) {
 	for i, fn := range Functions {
 		require.Equal(t, decode(t, For(fn)), pipeline.Spec.Steps[i], "step %d is not %s.yaml", i, fn)
 	}
+}
+
+// The Pipeline is one unbake run accepts: its steps in an order whose render converges.
+func TestPipelineIsValid(t *testing.T) {
+	node, err := yaml.Parse(string(Pipeline()))
+	require.NoError(t, err)
+	require.Empty(t, fnconfigs.Decode(node, fnconfigs.PipelineKind, &fnconfigs.Pipeline{}))
 }
 
 // An empty-list config differs from the function's config by allowNoMatch alone.
