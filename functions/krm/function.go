@@ -1,6 +1,7 @@
 package krm
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -97,11 +98,16 @@ func Run(process func(*ResourceList) error, in io.Reader, out, errOut io.Writer)
 	if err != nil {
 		rl.Results = append(rl.Results, asResults(err, rl.FunctionConfig)...)
 	}
-	// Warnings and errors also go to stderr: kustomize shows a function's stderr, not its results.
+	// Warnings and errors also go to stderr: kustomize shows a function's stderr, not its
+	// results. Buffered: a warning per item of a large list is one write, not thousands.
+	stderr := bufio.NewWriter(errOut)
 	for _, r := range rl.Results {
 		if r.Severity != framework.Info {
-			fmt.Fprintln(errOut, formatResult(r))
+			fmt.Fprintln(stderr, formatResult(r))
 		}
+	}
+	if err := stderr.Flush(); err != nil {
+		return failRead(err, out, errOut)
 	}
 	if HasErrors(rl.Results) {
 		_ = Write(out, &ResourceList{FunctionConfig: rl.FunctionConfig, Results: rl.Results})

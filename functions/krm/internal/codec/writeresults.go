@@ -60,11 +60,11 @@ func (w *resultWriter) result(r *framework.Result) (*yaml.Node, error) {
 			if v.value == nil {
 				continue
 			}
-			var n yaml.Node
-			if err := n.Encode(v.value); err != nil {
+			n, err := valueNode(v.value)
+			if err != nil {
 				return nil, err
 			}
-			field.addNode(v.key, &n)
+			field.addNode(v.key, w.node(n))
 		}
 		top.addNode("field", field.node())
 	}
@@ -117,6 +117,24 @@ func (m *mapping) addNode(key string, value *yaml.Node) {
 
 func (m *mapping) node() *yaml.Node {
 	return m.w.node(yaml.Node{Kind: yaml.MappingNode, Tag: yaml.NodeTagMap, Content: m.content})
+}
+
+// valueNode is the node the encoder makes of a value: written directly for the scalars
+// results propose most (one per item of a large list), encoded otherwise.
+func valueNode(v any) (yaml.Node, error) {
+	switch v := v.(type) {
+	case string:
+		return stringNode(v), nil
+	case bool:
+		return yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagBool, Value: strconv.FormatBool(v)}, nil
+	case int:
+		return yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagInt, Value: strconv.Itoa(v)}, nil
+	case int64:
+		return yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagInt, Value: strconv.FormatInt(v, 10)}, nil
+	}
+	var n yaml.Node
+	err := n.Encode(v)
+	return n, err
 }
 
 // stringNode styles a string as the encoder styles a Go string: multi-line strings as

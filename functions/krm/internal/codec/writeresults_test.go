@@ -23,6 +23,9 @@ func TestResultsAreTheEncoders(t *testing.T) {
 			Tags:  map[string]string{"b": s, "a10": s, "a9": s}})
 	}
 	results = append(results, &framework.Result{Message: "only a message"})
+	for _, v := range []any{true, false, 0, -7, int64(1 << 40), "/home/app", "yes", "1:20", "two\nlines", 1.5, []string{"a"}} {
+		results = append(results, &framework.Result{Message: "proposes", Field: &framework.Field{ProposedValue: v, CurrentValue: v}})
+	}
 	var want yaml.Node
 	require.NoError(t, want.Encode(results))
 	var wantText, gotText bytes.Buffer
