@@ -37,7 +37,7 @@ func (a *application) add() error {
 // addVolumes adds the chain's volumes, or keeps identical ones of the pod's.
 func (a *application) addVolumes(spec *yaml.RNode) error {
 	for _, v := range a.c.volumes {
-		i := indexOf(spec, "volumes", "name", v.spec.Name)
+		i := workload.IndexNamed(spec, v.spec.Name, "volumes")
 		if i < 0 {
 			a.keys = append(a.keys, volumeKey(v.spec.Name))
 			if err := insert(spec, "volumes", len(workload.Entries(spec, "volumes")), v.node); err != nil {
@@ -116,7 +116,7 @@ func (a *application) checkStepVolumes() {
 func (a *application) addMounts() error {
 	for i, m := range a.c.cfg.Spec.AppMounts {
 		for _, c := range a.targets(m.Containers, fmt.Sprintf("spec.appMounts[%d].containers", i)) {
-			if j := mountIndex(c.Node, m.MountPath); j >= 0 {
+			if j := workload.MountIndex(c.Node, m.MountPath); j >= 0 {
 				a.Errorf(a.work.Field(fmt.Sprintf("%s.volumeMounts[%d].mountPath", c.Field(), j)),
 					"container %q already has a volume mounted at %s: change spec.appMounts[%d].mountPath in the InitChain config",
 					c.Name(), m.MountPath, i)

@@ -115,7 +115,7 @@ func (a *application) present(keys []string) bool {
 		case "volume":
 			found = a.w.VolumeNames()[name]
 		case "mount":
-			found = found && mountIndex(c.Node, mountPath) >= 0
+			found = found && workload.MountIndex(c.Node, mountPath) >= 0
 		case "postStart":
 			found = found && krm.Get(c.Node, "lifecycle", "postStart") != nil
 		}

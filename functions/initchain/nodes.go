@@ -1,32 +1,9 @@
 package initchain
 
 import (
-	"path"
-
 	"github.com/unbake/unbake/functions/krm"
-	"github.com/unbake/unbake/functions/workload"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
-
-// indexOf is the index of the entry of the list field of parent whose key is want, or -1.
-func indexOf(parent *yaml.RNode, field, key, want string) int {
-	for i, n := range workload.Entries(parent, field) {
-		if krm.ScalarAt(n.YNode(), key) == want {
-			return i
-		}
-	}
-	return -1
-}
-
-// mountIndex is the index of the container's mount at mountPath, or -1.
-func mountIndex(container *yaml.RNode, mountPath string) int {
-	for i, m := range workload.Entries(container, "volumeMounts") {
-		if path.Clean(krm.ScalarAt(m.YNode(), "mountPath")) == path.Clean(mountPath) {
-			return i
-		}
-	}
-	return -1
-}
 
 // insert puts nodes into the list field of parent at index at, creating the list.
 func insert(parent *yaml.RNode, field string, at int, nodes ...*yaml.RNode) error {

@@ -38,7 +38,7 @@ func (a *application) insertionIndex() (int, bool) {
 	if len(names) > 0 {
 		have = "it has init containers " + strings.Join(names, ", ")
 	}
-	if indexOf(spec, workload.AppContainers, "name", p.Name) >= 0 {
+	if workload.IndexNamed(spec, p.Name, workload.AppContainers) >= 0 {
 		have = fmt.Sprintf("%q is an app container, and steps go among the init containers; %s", p.Name, have)
 	}
 	a.ConfigErrorf("spec.position."+p.Edge, "no init container named %q (%s): correct the name, or use append or prepend",

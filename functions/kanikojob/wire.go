@@ -128,16 +128,11 @@ func (b *build) checkPullSecrets(w workload.Workload) framework.Results {
 	if secret == "" || w.Item.GetNamespace() != b.cfg.Metadata.Namespace {
 		return nil
 	}
-	list := krm.Get(w.Template, "spec", "imagePullSecrets")
-	if list == nil || list.YNode().Kind != yaml.SequenceNode {
+	i := workload.IndexNamed(w.Template, secret, "spec", "imagePullSecrets")
+	if i < 0 {
 		return nil
 	}
-	for i, entry := range list.Content() {
-		if krm.ScalarAt(entry, "name") == secret {
-			return framework.Results{krm.Propose(krm.WarningResult(w.Item, w.Field(fmt.Sprintf("spec.imagePullSecrets[%d].name", i)),
-				"pulls with %q, the Secret KanikoJob %s pushes with (spec.registrySecret): every pod that uses it can push to the registry; give the workloads a separate Secret with read-only (pull) credentials",
-				secret, b.cfg.Metadata.Name), secret+"-pull")}
-		}
-	}
-	return nil
+	return framework.Results{krm.Propose(krm.WarningResult(w.Item, w.Field(fmt.Sprintf("spec.imagePullSecrets[%d].name", i)),
+		"pulls with %q, the Secret KanikoJob %s pushes with (spec.registrySecret): every pod that uses it can push to the registry; give the workloads a separate Secret with read-only (pull) credentials",
+		secret, b.cfg.Metadata.Name), secret+"-pull")}
 }
