@@ -87,14 +87,8 @@ func (a *application) release() error {
 
 // commit writes the record on the copy, and puts the copy in place of the template.
 func (a *application) commit() error {
-	value := a.rec.String()
-	if err := a.work.SetAnnotation(recordAnnotation, value); err != nil {
+	if _, err := a.work.SetRecord(recordAnnotation, a.rec); err != nil {
 		return err
-	}
-	if value == "" {
-		if err := yaml.ClearEmptyAnnotations(a.work.Template); err != nil {
-			return err
-		}
 	}
 	a.w.Template.YNode().Content = a.work.Template.YNode().Content
 	return nil

@@ -43,7 +43,8 @@ func (in *injection) inject() (bool, error) {
 	if !changedVolumes && !changedContainers {
 		return false, nil
 	}
-	return true, in.w.SetAnnotation(injectedAnnotation, in.owned.String())
+	_, err = in.w.SetRecord(injectedAnnotation, in.owned)
+	return true, err
 }
 
 // checkNames rejects sidecars whose names the pod already uses for a container this

@@ -5,7 +5,6 @@ import (
 
 	"github.com/unbake/unbake/functions/krm"
 	"github.com/unbake/unbake/functions/workload"
-	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // volumesAnnotation holds, on the pod template, the krm.Record of the volume each
@@ -48,15 +47,9 @@ func recordVolume(w workload.Workload, generator, volume string, e *edit) error 
 	if volume != "" {
 		r.Set(config, "volume/"+volume, "")
 	}
-	value := r.String()
-	if value == w.Annotation(volumesAnnotation) {
-		return nil
-	}
-	e.surely = true
-	if err := w.SetAnnotation(volumesAnnotation, value); err != nil || value != "" {
-		return err
-	}
-	return yaml.ClearEmptyAnnotations(w.Template)
+	changed, err := w.SetRecord(volumesAnnotation, r)
+	e.surely = e.surely || changed
+	return err
 }
 
 func configName(generator string) string { return strings.TrimPrefix(generator, kind+".") }

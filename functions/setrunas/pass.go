@@ -241,22 +241,8 @@ func (p *pass) removeLeftovers(wanted []setting) error {
 
 // saveRecord writes the record when it changed.
 func (p *pass) saveRecord() error {
-	return saveAnnotation(p.w, recordAnnotation, p.rec.String())
-}
-
-// saveAnnotation sets a pod-template annotation when its value changed, and removes it
-// when empty.
-func saveAnnotation(w workload.Workload, key, value string) error {
-	if value == w.Annotation(key) {
-		return nil
-	}
-	if err := w.SetAnnotation(key, value); err != nil {
-		return err
-	}
-	if value == "" {
-		return yaml.ClearEmptyAnnotations(w.Template)
-	}
-	return nil
+	_, err := p.w.SetRecord(recordAnnotation, p.rec.Record)
+	return err
 }
 
 // summary lists the changes, the pod's first, then the containers' in pod order.

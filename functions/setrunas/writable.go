@@ -76,7 +76,8 @@ func (p *pass) applyWritables() error {
 			addChange(&p.writable, w.container, what)
 		}
 	}
-	return saveAnnotation(p.w, volumesAnnotation, rec.String())
+	_, err := p.w.SetRecord(volumesAnnotation, rec)
+	return err
 }
 
 // addWritable adds what w needs and is missing, and tells what it added ("" for nothing).

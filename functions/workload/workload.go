@@ -143,6 +143,19 @@ func (w Workload) Labels() map[string]string { return w.Template.GetLabels() }
 func (w Workload) Annotation(key string) string { return w.Template.GetAnnotations(key)[key] }
 
 // SetAnnotation sets a pod-template annotation ("" removes it).
+// SetRecord writes a krm.Record to the pod-template annotation key when it changed,
+// and removes the annotation (and the metadata left empty) when it records nothing.
+func (w Workload) SetRecord(key string, r krm.Record) (changed bool, err error) {
+	value := r.String()
+	if value == w.Annotation(key) {
+		return false, nil
+	}
+	if err := w.SetAnnotation(key, value); err != nil || value != "" {
+		return true, err
+	}
+	return true, yaml.ClearEmptyAnnotations(w.Template)
+}
+
 func (w Workload) SetAnnotation(key, value string) error {
 	if value == "" {
 		return w.Template.PipeE(yaml.ClearAnnotation(key))
