@@ -55,7 +55,7 @@ func New[C fnconfigs.Config](name, kind string, docs fs.FS, newConfig func() C,
 				return err
 			}
 			if cfg.IsStrict() {
-				Strict(rl.Results[earlier:])
+				strict(rl.Results[earlier:])
 			}
 			return nil
 		}}

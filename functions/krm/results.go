@@ -17,7 +17,7 @@ import (
 func Result(severity framework.Severity, item *yaml.RNode, fieldPath, format string, args ...any) *framework.Result {
 	r := &framework.Result{Severity: severity, Message: fmt.Sprintf(format, args...)}
 	if item != nil {
-		r.ResourceRef = Ref(item)
+		r.ResourceRef = ref(item)
 		r.File = fileOf(item)
 	}
 	if fieldPath != "" {
@@ -69,8 +69,8 @@ func HasErrors(results framework.Results) bool {
 	return false
 }
 
-// Strict turns warnings into errors, for configs with strict: true.
-func Strict(results framework.Results) {
+// strict turns warnings into errors, for configs with strict: true.
+func strict(results framework.Results) {
 	for _, r := range results {
 		if r.Severity == framework.Warning {
 			r.Severity = framework.Error
@@ -88,8 +88,8 @@ func asResults(err error, functionConfig *yaml.RNode) framework.Results {
 	return framework.Results{ErrorResult(functionConfig, "", "%s", err.Error())}
 }
 
-// Ref identifies item in results.
-func Ref(item *yaml.RNode) *yaml.ResourceIdentifier {
+// ref identifies item in results.
+func ref(item *yaml.RNode) *yaml.ResourceIdentifier {
 	return &yaml.ResourceIdentifier{
 		TypeMeta: yaml.TypeMeta{APIVersion: item.GetApiVersion(), Kind: item.GetKind()},
 		NameMeta: yaml.NameMeta{Name: item.GetName(), Namespace: item.GetNamespace()},
