@@ -3,6 +3,8 @@ package convert
 import (
 	"bytes"
 	"fmt"
+	"github.com/unbake/unbake/functions/krm"
+	pods "github.com/unbake/unbake/functions/workload"
 	"os"
 	"path/filepath"
 	"slices"
@@ -82,7 +84,7 @@ func (c *converter) loadWorkload() error {
 		seen[name] = true
 		wl.files = append(wl.files, workloadFile{name: name, nodes: nodes})
 		for _, n := range nodes {
-			if slices.Contains(fnconfigs.WorkloadKinds, n.GetKind()) {
+			if _, ok := pods.Of(n); ok {
 				found = append(found, n)
 			}
 		}
@@ -92,11 +94,12 @@ func (c *converter) loadWorkload() error {
 	}
 	wl.node = found[0]
 	wl.kind, wl.name, wl.namespace = wl.node.GetKind(), wl.node.GetName(), wl.node.GetNamespace()
-	containers, err := wl.node.Pipe(yaml.Lookup(append(podSpecPath(wl.kind), "containers")...))
-	if err != nil || containers == nil || len(containers.Content()) == 0 {
+	w, _ := pods.Of(wl.node)
+	containers := pods.Entries(w.Template, "spec", pods.AppContainers)
+	if len(containers) == 0 {
 		return fmt.Errorf("--workload: %s %s has no containers", wl.kind, wl.name)
 	}
-	wl.container = yaml.GetValue(yaml.NewRNode(containers.Content()[0]).Field("name").Value)
+	wl.container = krm.ScalarAt(containers[0].YNode(), "name")
 	c.wl = wl
 	return nil
 }
@@ -105,17 +108,6 @@ func reservedFile(name string) bool {
 	return slices.Contains([]string{"Kptfile", "kustomization.yaml", "CONVERSION.md", reducedDockerfile, ".krmignore",
 		"inject-sidecar.yaml", "set-runas.yaml", "gen-kaniko-job.yaml"}, name) ||
 		strings.HasPrefix(name, "scripts-to-configmap") || strings.HasPrefix(name, "add-init-chain")
-}
-
-// podSpecPath is where a kind keeps its pod spec.
-func podSpecPath(kind string) []string {
-	switch kind {
-	case "Pod":
-		return []string{"spec"}
-	case "CronJob":
-		return []string{"spec", "jobTemplate", "spec", "template", "spec"}
-	}
-	return []string{"spec", "template", "spec"}
 }
 
 // nameFromImage names the workload after the image: its last path element.
@@ -194,14 +186,13 @@ func (c *converter) editWorkload() error {
 		}
 		c.wl.files = files
 	}
-	pod, err := c.wl.node.Pipe(yaml.Lookup(podSpecPath(c.wl.kind)...))
-	if err != nil {
-		return err
-	}
-	ctr, err := pod.Pipe(yaml.Lookup("containers", "[name="+c.wl.container+"]"))
-	if err != nil || ctr == nil {
+	w, ok := pods.Of(c.wl.node)
+	i := pods.IndexNamed(w.Template, c.wl.container, "spec", pods.AppContainers)
+	if !ok || i < 0 {
 		return fmt.Errorf("%s %s: no container %s", c.wl.kind, c.wl.name, c.wl.container)
 	}
+	ctr := pods.Entries(w.Template, "spec", pods.AppContainers)[i]
+	pod := krm.Get(w.Template, "spec")
 	a := c.app
 	set := func(field string, value any) error {
 		if n := node(value); n != nil {
